@@ -1,0 +1,4 @@
+#ifndef HAVEN_CLIBPQ_SHIM_H
+#define HAVEN_CLIBPQ_SHIM_H
+#include <libpq-fe.h>
+#endif

@@ -1,0 +1,44 @@
+import HavenCore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Assembles Haven's HTTP application: the routes, the middleware in front of them, and the
+/// server listening on the given address.
+public enum HavenServer {
+    /// Every operation of the API, in the order they are registered.
+    public static func routes(services: HavenServices) -> [APIRoute] {
+        HealthRoutes.routes(services: services) + [OpenAPIDocument.route]
+    }
+
+    /// A router serving `routes` behind Haven's middleware.
+    public static func router(routes: [APIRoute]) -> Router<HavenRequestContext> {
+        let router = Router(context: HavenRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        for route in routes {
+            router.on(route.routerPath, method: route.method) { request, context in
+                try await route.handler(request, context)
+            }
+        }
+        return router
+    }
+
+    /// The application, ready for `runService()` (or to join a `ServiceGroup`).
+    /// - Parameters:
+    ///   - onServerRunning: called with the listening channel once the server accepts connections
+    public static func application(
+        services: HavenServices,
+        host: String,
+        port: Int,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: self.router(routes: self.routes(services: services)),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,14 @@
+import HTTPTypes
+
+extension HTTPField.Name {
+    static let xFrameOptions = Self.constant("X-Frame-Options")
+    static let referrerPolicy = Self.constant("Referrer-Policy")
+    static let crossOriginResourcePolicy = Self.constant("Cross-Origin-Resource-Policy")
+    static let strictTransportSecurity = Self.constant("Strict-Transport-Security")
+
+    /// A header name written in the source; an invalid one is a programming error.
+    private static func constant(_ name: String) -> Self {
+        guard let field = Self(name) else { preconditionFailure("\"\(name)\" is not a valid header name") }
+        return field
+    }
+}

@@ -1,0 +1,13 @@
+import PostgresClient
+
+/// The domain services one Haven instance runs, built once at startup and shared by every
+/// request. HavenAPI reaches the domain only through these.
+public struct HavenServices: Sendable {
+    public let pool: PostgresPool
+    public let readiness: Readiness
+
+    public init(pool: PostgresPool, migrator: Migrator) {
+        self.pool = pool
+        self.readiness = Readiness(pool: pool, migrator: migrator)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HavenAPI
+import HavenCore
+import HavenSchema
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Haven's HTTP application served on a free port of 127.0.0.1 for the duration of a test.
+public struct TestServer: Sendable {
+    /// `http://127.0.0.1:<port>`.
+    public let baseURL: URL
+    public let services: HavenServices
+
+    /// Boots the app on `database`, runs `body`, then shuts the server down gracefully.
+    public static func with<Result: Sendable>(
+        database: TestDatabase,
+        _ body: @Sendable (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let services = HavenServices(pool: database.pool, migrator: try HavenSchema.migrator())
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let application = HavenServer.application(
+            services: services, host: "127.0.0.1", port: 0, logger: TestCluster.logger
+        ) { channel in
+            portContinuation.yield(channel.localAddress?.port ?? 0)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: TestCluster.logger))
+        return try await withThrowingTaskGroup(of: Result?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                await group.triggerGracefulShutdown()
+                throw TestServerError.didNotStart
+            }
+            let server = TestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, services: services)
+            let result: Result
+            do {
+                result = try await body(server)
+            } catch {
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+    }
+}
+
+enum TestServerError: Error {
+    case didNotStart
+}

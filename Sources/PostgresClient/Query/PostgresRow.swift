@@ -1,0 +1,49 @@
+/// One row of a query result, decoded on demand into Swift values.
+public struct PostgresRow: Sendable {
+    let result: PostgresResult
+    let index: Int
+
+    /// The row's columns, in order.
+    public var columns: [PostgresColumn] { self.result.columns }
+
+    /// Decodes the column at `index`.
+    public func decode<Value: PostgresDecodable>(column index: Int, as: Value.Type = Value.self) throws(PostgresError) -> Value {
+        guard index >= 0, index < self.result.columns.count else {
+            throw .invalidArgument("column #\(index) does not exist; the row has \(self.result.columns.count)")
+        }
+        let column = self.result.columns[index]
+        do throws(PostgresDecodingFailure) {
+            if self.result.isNull(row: self.index, column: index) {
+                return try Value.decodeNull()
+            }
+            let raw = self.result.bytes(row: self.index, column: index)
+            var bytes = PostgresBytes(raw)
+            let value = try Value(from: &bytes, type: column.type)
+            guard bytes.remaining == 0 else { throw PostgresDecodingFailure.malformed("\(bytes.remaining) bytes left over") }
+            return value
+        } catch {
+            throw .decoding(PostgresDecodingError(
+                column: column.name, columnIndex: index, postgresType: column.type,
+                swiftType: String(describing: Value.self), failure: error
+            ))
+        }
+    }
+
+    /// Decodes the column named `name` (the first, if several share it).
+    public func decode<Value: PostgresDecodable>(column name: String, as: Value.Type = Value.self) throws(PostgresError) -> Value {
+        guard let index = self.result.columns.firstIndex(where: { $0.name == name }) else {
+            throw .invalidArgument("column \"\(name)\" is not in the result")
+        }
+        return try self.decode(column: index, as: Value.self)
+    }
+
+    /// Decodes the leading columns into a tuple: `let (id, name) = try row.decode((Int, String).self)`.
+    public func decode<each Value: PostgresDecodable>(_: (repeat each Value).Type) throws(PostgresError) -> (repeat each Value) {
+        var index = 0
+        func next<V: PostgresDecodable>(_: V.Type) throws(PostgresError) -> V {
+            defer { index += 1 }
+            return try self.decode(column: index, as: V.self)
+        }
+        return (repeat try next((each Value).self))
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OpenSSLTLS
+import PostgresClient
+
+/// Where the database is: an external server by URL, or the embedded one in the data folder.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL URL, e.g. postgresql://haven@db.internal/haven?sslmode=verify-full. Default: $HAVEN_DATABASE_URL, else the embedded server.",
+            valueName: "url"
+        )
+    )
+    var databaseURL: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for the embedded PostgreSQL and development files.", valueName: "path"))
+    var dataDirectory: String = ".haven"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    /// A database ready to connect to; `stop()` stops the embedded server if this process started it.
+    struct Database {
+        let configuration: PostgresConfiguration
+        let embedded: EmbeddedPostgres?
+        let startedEmbedded: Bool
+
+        func stop() async {
+            if self.startedEmbedded { try? await self.embedded?.stop() }
+        }
+    }
+
+    func makeLogger(label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = self.logLevel
+        return logger
+    }
+
+    func open(logger: Logger) async throws -> Database {
+        if let url = self.databaseURL ?? ProcessInfo.processInfo.environment["HAVEN_DATABASE_URL"], !url.isEmpty {
+            return Database(configuration: try PostgresConfiguration(url: url), embedded: nil, startedEmbedded: false)
+        }
+        let embedded = EmbeddedPostgres(directory: try self.embeddedClusterFolder())
+        let started = try await embedded.start(logger: logger)
+        return try await Database(configuration: embedded.configuration(database: "haven"), embedded: embedded, startedEmbedded: started)
+            .creatingDatabase(logger: logger)
+    }
+
+    /// `<data-dir>/postgres`, unless we are root and the `postgres` user could not reach it (a
+    /// checkout under /root): then a folder of its own under /var/tmp, named after the data folder.
+    func embeddedClusterFolder() throws -> URL {
+        let workingFolder = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
+        let dataFolder = URL(filePath: self.dataDirectory, directoryHint: .isDirectory, relativeTo: workingFolder)
+            .standardizedFileURL
+        try FileManager.default.createDirectory(at: dataFolder, withIntermediateDirectories: true)
+        guard geteuid() == 0, !Self.othersCanTraverse(dataFolder) else {
+            return dataFolder.appending(path: "postgres")
+        }
+        let digest = SHA256.hash(Array(dataFolder.path.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        return URL(filePath: "/var/tmp/haven-\(digest)/postgres")
+    }
+
+    /// Whether every folder from the root down to `folder` lets other users through.
+    static func othersCanTraverse(_ folder: URL) -> Bool {
+        var path = folder.path
+        while !path.isEmpty && path != "/" {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                let mode = attributes[.posixPermissions] as? Int, mode & 0o001 != 0
+            else { return false }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return true
+    }
+}
+
+extension DatabaseOptions.Database {
+    /// The embedded server starts with only the `postgres` database: create `haven` once.
+    func creatingDatabase(logger: Logger) async throws -> Self {
+        guard let embedded else { return self }
+        let pool = PostgresPool(configuration: .init(connection: embedded.configuration(), maximumConnections: 1), logger: logger)
+        do {
+            try await pool.execute("CREATE DATABASE haven")
+            logger.info("created database haven in the embedded server")
+        } catch let error as PostgresError where error.sqlState == .duplicateDatabase {
+            // Already there.
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+        await pool.shutdown()
+        return self
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import HavenAPI
+import HavenCore
+import HavenSchema
+import Hummingbird
+import Logging
+import PostgresClient
+import ServiceLifecycle
+import UnixSignals
+
+/// `haven serve`: run the HTTP server until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve Haven over HTTP.",
+        discussion: "Refuses to start when the database has an unknown or changed migration, or pending ones "
+            + "(unless --migrate)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(name: .customLong("pool-size"), help: "Most database connections to open.")
+    var poolSize = 8
+
+    @Flag(help: "Apply pending migrations before serving.")
+    var migrate = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = self.database.makeLogger(label: "haven")
+        let migrator = try HavenSchema.migrator()
+        let database = try await self.database.open(logger: logger)
+        let pool = PostgresPool(
+            configuration: .init(connection: database.configuration, maximumConnections: self.poolSize),
+            logger: logger
+        )
+        do {
+            if self.migrate {
+                let applied = try await migrator.migrate(on: pool)
+                if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied)"]) }
+            }
+            try await migrator.verify(on: pool)
+            let services = HavenServices(pool: pool, migrator: migrator)
+            let application = HavenServer.application(
+                services: services, host: self.host, port: self.port, logger: logger
+            ) { channel in
+                let port = channel.localAddress?.port ?? self.port
+                print("Haven is listening on http://\(self.host):\(port)/ (Ctrl-C stops it)")
+            }
+            let group = ServiceGroup(
+                configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            )
+            try await group.run()
+        } catch {
+            await pool.shutdown()
+            await database.stop()
+            throw ValidationFailure(error)
+        }
+        await pool.shutdown()
+        await database.stop()
+    }
+}
