@@ -15,6 +15,9 @@ public enum OpenAPIDocument {
         /// Whether the operation declares `security: []` (callable without signing in).
         public var isPublic: Bool
 
+        /// `get /healthz`, as `APIRoute.operationKey`.
+        public var key: String { "\(self.method) \(self.path)" }
+
         public var description: String { "\(self.method.uppercased()) \(self.path)\(self.isPublic ? " (public)" : "")" }
     }
 

@@ -26,6 +26,9 @@ public struct APIRoute: Sendable {
         self.handler = handler
     }
 
+    /// `get /healthz`: the method in lower case and the path, as the OpenAPI document keys them.
+    public var operationKey: String { "\(self.method.rawValue.lowercased()) \(self.path)" }
+
     /// The path in Hummingbird's syntax: `{id}` becomes `:id`.
     var routerPath: RouterPath {
         RouterPath(

@@ -1,0 +1,123 @@
+import Foundation
+import HavenAPI
+import HavenTesting
+import PostgresClient
+import Testing
+
+@Suite struct HTTPBehaviourTests {
+    @Test func healthAndReadinessAnswer() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database) { server in
+                let client = HTTPProbe(baseURL: server.baseURL)
+                let health = try await client.get("/healthz")
+                #expect(health.status == 200)
+                #expect(health.json["status"] as? String == "ok")
+                let ready = try await client.get("/readyz")
+                #expect(ready.status == 200)
+                #expect(ready.json["status"] as? String == "ready")
+                #expect(ready.header("X-Content-Type-Options") == "nosniff")
+                #expect(ready.header("Cache-Control") == "no-store")
+            }
+        }
+    }
+
+    @Test func readinessFailsWhenTheSchemaIsNotCurrent() async throws {
+        try await TestDatabase.with { database in
+            try await database.pool.execute("UPDATE schema_migrations SET checksum = sha256('tampered')")
+            try await TestServer.with(database: database) { server in
+                let client = HTTPProbe(baseURL: server.baseURL)
+                let ready = try await client.get("/readyz")
+                #expect(ready.status == 503)
+                #expect(ready.header("Content-Type") == "application/problem+json")
+                #expect(ready.json["type"] as? String == "urn:haven:problem:not-ready")
+                // Liveness is unaffected: restarting would not help.
+                #expect(try await client.get("/healthz").status == 200)
+            }
+        }
+    }
+
+    @Test func readinessFailsWhenTheDatabaseIsUnreachable() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database) { server in
+                let client = HTTPProbe(baseURL: server.baseURL)
+                #expect(try await client.get("/readyz").status == 200)
+                // Shutting the pool down makes the database unreachable for this instance.
+                await database.pool.shutdown()
+                let ready = try await client.get("/readyz")
+                #expect(ready.status == 503)
+                #expect(ready.json["type"] as? String == "urn:haven:problem:not-ready")
+                #expect(!(ready.text.contains("pool")), "the reason stays in the log, not the response")
+            }
+        }
+    }
+
+    @Test func unknownRouteIsAProblemDocument() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database) { server in
+                let reply = try await HTTPProbe(baseURL: server.baseURL).get("/no/such/thing")
+                #expect(reply.status == 404)
+                #expect(reply.header("Content-Type") == "application/problem+json")
+                #expect(reply.json["type"] as? String == "urn:haven:problem:not-found")
+                #expect(reply.json["status"] as? Int == 404)
+                #expect((reply.json["instance"] as? String)?.hasPrefix("urn:haven:request:") == true)
+            }
+        }
+    }
+
+    @Test func wrongMethodAndOversizeBodyAreProblems() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database) { server in
+                let client = HTTPProbe(baseURL: server.baseURL)
+                let wrongMethod = try await client.send("POST", "/healthz", body: Data("{}".utf8))
+                #expect([404, 405].contains(wrongMethod.status))
+                #expect(wrongMethod.header("Content-Type") == "application/problem+json")
+                let huge = try await client.send("POST", "/healthz", body: Data(count: 4 << 20))
+                #expect([404, 405, 413].contains(huge.status))
+                #expect(huge.status < 500)
+            }
+        }
+    }
+
+    @Test func openAPIDocumentIsServed() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database) { server in
+                let reply = try await HTTPProbe(baseURL: server.baseURL).get("/openapi.yaml")
+                #expect(reply.status == 200)
+                #expect(reply.header("Content-Type")?.hasPrefix("application/yaml") == true)
+                #expect(reply.text == OpenAPIDocument.text)
+                #expect(reply.text.hasPrefix("openapi: 3.1"))
+            }
+        }
+    }
+
+    @Test func slowQueriesDoNotBlockTheEventLoops() async throws {
+        // Eight one-second queries hold every pooled connection (and its libpq thread) while
+        // /healthz keeps answering quickly: libpq never runs on an event loop.
+        try await TestDatabase.with(maximumConnections: 8) { database in
+            try await TestServer.with(database: database) { server in
+                let client = HTTPProbe(baseURL: server.baseURL)
+                _ = try await client.get("/healthz")
+                let clock = ContinuousClock()
+                let slowStart = clock.now
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask { try await database.pool.query("SELECT pg_sleep(1)") }
+                    }
+                    try await Task.sleep(for: .milliseconds(150))
+                    #expect(database.pool.statistics.inUse == 8)
+                    var slowest = Duration.zero
+                    for _ in 0..<10 {
+                        let start = clock.now
+                        let reply = try await client.get("/healthz")
+                        slowest = max(slowest, clock.now - start)
+                        #expect(reply.status == 200)
+                    }
+                    // Every probe finished while the queries were still sleeping.
+                    #expect(clock.now - slowStart < .milliseconds(950))
+                    #expect(slowest < .milliseconds(500))
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+}

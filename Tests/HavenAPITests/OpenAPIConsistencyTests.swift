@@ -1,0 +1,34 @@
+import HavenAPI
+import HavenCore
+import HavenSchema
+import HavenTesting
+import Testing
+
+@Suite struct OpenAPIConsistencyTests {
+    func registeredRoutes() async throws -> [APIRoute] {
+        try await TestDatabase.with { database in
+            HavenServer.routes(services: HavenServices(pool: database.pool, migrator: try HavenSchema.migrator()))
+        }
+    }
+
+    @Test func routerAndDocumentDeclareTheSameOperations() async throws {
+        let routes = Set(try await registeredRoutes().map(\.operationKey))
+        let documented = Set(OpenAPIDocument.operations.map(\.key))
+        #expect(!routes.isEmpty)
+        #expect(routes.subtracting(documented).isEmpty, "routes missing from openapi.yaml")
+        #expect(documented.subtracting(routes).isEmpty, "operations in openapi.yaml without a route")
+    }
+
+    @Test func publicOperationsAreExactlyThoseDeclaredPublic() async throws {
+        let routes = try await registeredRoutes()
+        let documented = Dictionary(uniqueKeysWithValues: OpenAPIDocument.operations.map { ($0.key, $0.isPublic) })
+        for route in routes {
+            let key = route.operationKey
+            #expect(documented[key] == (route.audience == .everyone), "\(key): security in openapi.yaml disagrees with the route")
+        }
+        // Only the few operations that must work signed-out may be public.
+        let allowedPublic: Set<String> = ["get /healthz", "get /readyz", "get /openapi.yaml"]
+        let publicRoutes = Set(routes.filter { $0.audience == .everyone }.map(\.operationKey))
+        #expect(publicRoutes.isSubset(of: allowedPublic))
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HavenTesting
+import PostgresClient
+import Testing
+
+/// The `haven` executable, run as an operator would run it.
+@Suite struct HavenCommandTests {
+    /// The `haven` binary built next to this test bundle.
+    static var executable: URL {
+        let bundle = URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appending(path: "haven")
+    }
+
+    struct Outcome {
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs `haven` with `arguments` to completion.
+    func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) async throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let folder { process.currentDirectoryURL = folder }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = try pipe.fileHandleForReading.readToEnd() ?? Data()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts `haven serve` on a free port, waits for it to answer, runs `body`, then sends SIGTERM
+    /// and expects a clean exit.
+    func serving(_ arguments: [String], in folder: URL? = nil, _ body: (URL) async throws -> Void) async throws {
+        let port = try FreePort.find()
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", String(port)] + arguments
+        if let folder { process.currentDirectoryURL = folder }
+        let log = FileManager.default.temporaryDirectory.appending(path: "haven-serve-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
+        let probe = HTTPProbe(baseURL: base)
+        var up = false
+        for _ in 0..<300 where process.isRunning {
+            if let reply = try? await probe.get("/healthz"), reply.status == 200 {
+                up = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let startupLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(up, "haven serve did not answer: \(startupLog)")
+        if up { try await body(base) }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "haven serve exit: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    @Test func helpDescribesTheCommands() async throws {
+        let help = try await run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("serve"))
+        #expect(help.output.contains("migrate"))
+        let serveHelp = try await run(["serve", "--help"])
+        #expect(serveHelp.output.contains("--database-url"))
+    }
+
+    @Test func migrateAndServeAgainstAnExternalDatabaseByURL() async throws {
+        // An empty database, reached over TCP with a password like a real deployment.
+        let admin = PostgresPool(configuration: .init(connection: try await TestCluster.shared.configuration(), maximumConnections: 1))
+        let name = "external_" + UUID().uuidString.lowercased().prefix(8)
+        try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        let url = try await TestCluster.shared.tcpURL(database: String(name))
+
+        let before = try await run(["migrate", "--status", "--database-url", url])
+        #expect(before.status == 0)
+        #expect(before.output.contains("0001_identifiers.sql\tpending"))
+
+        // serve refuses a database with pending migrations, saying what to do.
+        let refused = try await run(["serve", "--port", String(try FreePort.find()), "--database-url", url])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("haven migrate"))
+
+        let migrate = try await run(["migrate"], environment: ["HAVEN_DATABASE_URL": url])
+        #expect(migrate.status == 0, "\(migrate.output)")
+        #expect(migrate.output.contains("Applied: 0001_identifiers.sql"))
+        let after = try await run(["migrate", "--status", "--database-url", url])
+        #expect(after.output.contains("0001_identifiers.sql\tapplied"))
+
+        try await serving(["--database-url", url]) { base in
+            let ready = try await HTTPProbe(baseURL: base).get("/readyz")
+            #expect(ready.status == 200)
+        }
+
+        // A tampered checksum stops both commands with a message naming the migration.
+        let tampered = PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url), maximumConnections: 1))
+        try await tampered.execute("UPDATE schema_migrations SET checksum = sha256('x')")
+        await tampered.shutdown()
+        let serveTampered = try await run(["serve", "--port", String(try FreePort.find()), "--database-url", url])
+        #expect(serveTampered.status != 0)
+        #expect(serveTampered.output.contains("0001_identifiers.sql"))
+        #expect(serveTampered.output.contains("has changed"))
+        let migrateTampered = try await run(["migrate", "--database-url", url])
+        #expect(migrateTampered.status != 0)
+        #expect(migrateTampered.output.contains("has changed"))
+
+        _ = try? await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
+        await admin.shutdown()
+    }
+
+    @Test func migrateAndServeWithTheEmbeddedDatabaseByDefault() async throws {
+        let folder = URL(filePath: NSTemporaryDirectory()).appending(path: "haven-cli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["HAVEN_DATABASE_URL": ""]
+
+        let migrate = try await run(["migrate"], environment: environment, in: folder)
+        #expect(migrate.status == 0, "\(migrate.output)")
+        #expect(migrate.output.contains("Applied: 0001_identifiers.sql"))
+        // The embedded server was stopped again by the command that started it.
+        let status = try await run(["migrate", "--status"], environment: environment, in: folder)
+        #expect(status.output.contains("0001_identifiers.sql\tapplied"))
+
+        try await serving([], in: folder) { base in
+            let ready = try await HTTPProbe(baseURL: base).get("/readyz")
+            #expect(ready.status == 200)
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.appending(path: ".haven/postgres/data/PG_VERSION").path))
+        // Stopped with the server.
+        #expect(!FileManager.default.fileExists(atPath: folder.appending(path: ".haven/postgres/data/postmaster.pid").path))
+    }
+
+    @Test func badDatabaseURLIsAClearError() async throws {
+        let outcome = try await run(["migrate", "--database-url", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
+        #expect(outcome.status != 0)
+        #expect(outcome.output.contains("could not connect"))
+        #expect(!outcome.output.contains("Fatal error"))
+    }
+}
