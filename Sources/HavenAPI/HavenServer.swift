@@ -11,11 +11,12 @@ public enum HavenServer {
         HealthRoutes.routes(services: services) + [OpenAPIDocument.route]
     }
 
-    /// A router serving `routes` behind Haven's middleware.
+    /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.
     public static func router(routes: [APIRoute]) -> Router<HavenRequestContext> {
-        let router = Router(context: HavenRequestContext.self)
+        let router = Router(context: HavenRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
         for route in routes {
             router.on(route.routerPath, method: route.method) { request, context in
                 try await route.handler(request, context)

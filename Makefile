@@ -1,0 +1,35 @@
+# Haven — `make run` to try it, `make test` to check it. Both install what is missing first.
+SHELL := /bin/bash
+SWIFT ?= swift
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: all deps build run test test-swift check-openapi check-dockerfile bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build --product haven
+
+## run: start an embedded PostgreSQL under ./.haven, migrate it, and serve on http://$(HOST):$(PORT)/
+run: build
+	.build/debug/haven serve --migrate --host $(HOST) --port $(PORT)
+
+## test: the whole suite (unit, PostgreSQL, HTTP, command-line), then API fuzzing and the Dockerfile check
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	scripts/check-openapi .build/debug/haven
+	scripts/check-dockerfile .build/debug/haven
+
+## bench: performance figures against reference tools measured in the same run
+bench: deps
+	@scripts/install-deps wrk
+	$(SWIFT) build -c release --product haven-bench --product haven
+	$$($(SWIFT) build -c release --show-bin-path)/haven-bench
+
+clean:
+	rm -rf .build
