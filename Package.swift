@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "haven", targets: ["haven"]),
+        .executable(name: "haven-bench", targets: ["HavenBench"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "OpenSSLTLS", targets: ["OpenSSLTLS"]),
         .library(name: "PasswordHashing", targets: ["PasswordHashing"]),
@@ -117,7 +118,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "HavenBench",
-            dependencies: ["HavenTesting", "PostgresClient"],
+            dependencies: ["PostgresClient"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 
 /// Stops the test cluster when the test process ends: at a normal exit through `atexit`, and
 /// otherwise through a small watchdog shell that waits for this process to disappear.
@@ -16,14 +17,12 @@ enum ClusterReaper {
             for _ in 0..<100 where kill(ClusterReaper.serverPID, 0) == 0 { usleep(20_000) }
             try? FileManager.default.removeItem(atPath: ClusterReaper.folderPath)
         }
-        let watchdog = Process()
-        watchdog.executableURL = URL(filePath: "/bin/sh")
-        watchdog.arguments = [
-            "-c",
-            "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -INT \(pid) 2>/dev/null; sleep 2; rm -rf '\(folder.path)'",
-        ]
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try? watchdog.run()
+        _ = try? ChildProcess(
+            "/bin/sh",
+            [
+                "-c",
+                "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -INT \(pid) 2>/dev/null; sleep 2; rm -rf '\(folder.path)'",
+            ]
+        )
     }
 }

@@ -18,35 +18,22 @@ import Testing
 
     /// Runs `haven` with `arguments` to completion.
     func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let folder { process.currentDirectoryURL = folder }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = try pipe.fileHandleForReading.readToEnd() ?? Data()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let (status, output) = try await ChildProcess.run(
+            Self.executable.path, arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, directory: folder?.path
+        )
+        return Outcome(status: status, output: output)
     }
 
     /// Starts `haven serve` on a free port, waits for it to answer, runs `body`, then sends SIGTERM
     /// and expects a clean exit.
     func serving(_ arguments: [String], in folder: URL? = nil, _ body: (URL) async throws -> Void) async throws {
         let port = try FreePort.find()
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", String(port)] + arguments
-        if let folder { process.currentDirectoryURL = folder }
         let log = FileManager.default.temporaryDirectory.appending(path: "haven-serve-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess(
+            Self.executable.path, ["serve", "--port", String(port)] + arguments, directory: folder?.path, output: log.path
+        )
         let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
         let probe = HTTPProbe(baseURL: base)
         var up = false
@@ -60,9 +47,9 @@ import Testing
         let startupLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(up, "haven serve did not answer: \(startupLog)")
         if up { try await body(base) }
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "haven serve exit: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        process.signal(SIGTERM)
+        let status = await process.wait()
+        #expect(status == 0, "haven serve exit: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     @Test func helpDescribesTheCommands() async throws {

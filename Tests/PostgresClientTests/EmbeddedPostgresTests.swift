@@ -29,8 +29,8 @@ import Testing
         try await cluster.stop()
     }
 
-    @Test func serverBinariesAreFound() throws {
-        let folder = try EmbeddedPostgres.findBinaries()
+    @Test func serverBinariesAreFound() async throws {
+        let folder = try await EmbeddedPostgres.findBinaries()
         #expect(FileManager.default.isExecutableFile(atPath: folder.appending(path: "postgres").path))
     }
 }

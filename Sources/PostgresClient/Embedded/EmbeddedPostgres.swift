@@ -65,11 +65,11 @@ public struct EmbeddedPostgres: Sendable {
             logger.info("embedded PostgreSQL already running", metadata: ["directory": "\(self.directory.path)"])
             return false
         }
-        let binaries = try Self.findBinaries()
-        try self.prepareDirectories()
+        let binaries = try await Self.findBinaries()
+        try await self.prepareDirectories()
         if !FileManager.default.fileExists(atPath: self.dataDirectory.appending(path: "PG_VERSION").path) {
             logger.info("creating an embedded PostgreSQL cluster", metadata: ["directory": "\(self.dataDirectory.path)"])
-            try self.initdb(binaries: binaries)
+            try await self.initdb(binaries: binaries)
         }
         var arguments = [
             "-D", self.dataDirectory.path,
@@ -81,10 +81,7 @@ public struct EmbeddedPostgres: Sendable {
         for (name, value) in self.settings.sorted(by: { $0.key < $1.key }) {
             arguments += ["-c", "\(name)=\(value)"]
         }
-        let log = try FileHandle(forWritingTo: self.logFile)
-        log.seekToEndOfFile()
-        let process = try self.spawn(binaries.appending(path: "postgres"), arguments, output: log)
-        try log.close()
+        let process = try self.spawn(binaries.appending(path: "postgres"), arguments)
 
         let deadline = ContinuousClock.now + .seconds(60)
         while !self.isAccepting {
@@ -113,11 +110,17 @@ public struct EmbeddedPostgres: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+        // If this process started the server, collect its exit status so no zombie is left
+        // (waitpid fails at once with ECHILD for a server someone else started).
+        while waitpid(pid, nil, WNOHANG) == 0 {
+            if ContinuousClock.now > deadline { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     // MARK: Setup
 
-    private func prepareDirectories() throws {
+    private func prepareDirectories() async throws {
         let manager = FileManager.default
         for folder in [self.directory, self.socketDirectory] {
             try manager.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -129,16 +132,15 @@ public struct EmbeddedPostgres: Sendable {
         try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: self.socketDirectory.path)
         if let owner = Self.serverUser {
             // The server's user must own its folders; the folder's parents must let it through.
-            let chown = try self.spawnRoot(URL(filePath: "/bin/chown"), ["-R", "\(owner):\(owner)", self.directory.path])
-            chown.waitUntilExit()
-            guard chown.terminationStatus == 0 else {
-                throw EmbeddedPostgresError.setupFailed("chown of \(self.directory.path) to \(owner) failed")
+            let chown = try await ChildProcess.run("/bin/chown", ["-R", "\(owner):\(owner)", self.directory.path])
+            guard chown.status == 0 else {
+                throw EmbeddedPostgresError.setupFailed("chown of \(self.directory.path) to \(owner) failed: \(chown.output)")
             }
-            let probe = try self.spawnRoot(
-                URL(filePath: "/usr/bin/setpriv"),
+            let probe = try await ChildProcess.run(
+                "/usr/bin/setpriv",
                 ["--reuid=\(owner)", "--regid=\(owner)", "--init-groups", "--", "/usr/bin/test", "-w", self.directory.path]
             )
-            guard probe.waitAndStatus() == 0 else {
+            guard probe.status == 0 else {
                 throw EmbeddedPostgresError.setupFailed(
                     "the \(owner) user cannot reach \(self.directory.path); use a folder whose parents it may enter, such as one under /var/tmp"
                 )
@@ -146,63 +148,43 @@ public struct EmbeddedPostgres: Sendable {
         }
     }
 
-    private func initdb(binaries: URL) throws {
-        var password = [UInt8](repeating: 0, count: 24)
-        for index in password.indices { password[index] = UInt8.random(in: 0...255) }
-        let text = password.map { String(format: "%02x", $0) }.joined()
+    private func initdb(binaries: URL) async throws {
+        let password = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         _ = FileManager.default.createFile(
-            atPath: self.passwordFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]
+            atPath: self.passwordFile.path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]
         )
         if let owner = Self.serverUser {
-            _ = try self.spawnRoot(URL(filePath: "/bin/chown"), ["\(owner):\(owner)", self.passwordFile.path]).waitAndStatus()
+            _ = try await ChildProcess.run("/bin/chown", ["\(owner):\(owner)", self.passwordFile.path])
         }
-        let log = try FileHandle(forWritingTo: self.logFile)
-        log.seekToEndOfFile()
         let process = try self.spawn(
             binaries.appending(path: "initdb"),
             [
                 "-D", self.dataDirectory.path, "-U", self.superuser, "--pwfile", self.passwordFile.path,
                 "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
                 "--no-sync",
-            ],
-            output: log
+            ]
         )
-        process.waitUntilExit()
-        try log.close()
-        guard process.terminationStatus == 0 else {
+        guard await process.wait() == 0 else {
             throw EmbeddedPostgresError.initdbFailed(log: self.logTail())
         }
     }
 
-    /// Runs a server binary, as the `postgres` user when we are root (`setpriv` execs, so the PID
-    /// is the server's own).
-    private func spawn(_ executable: URL, _ arguments: [String], output: FileHandle) throws -> Process {
-        let process = Process()
-        if let user = Self.serverUser {
-            process.executableURL = URL(filePath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--init-groups", "--", executable.path] + arguments
-        } else {
-            process.executableURL = executable
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = self.directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
+    /// Starts a server binary with its output appended to the log, as the `postgres` user when we
+    /// are root (`setpriv` execs, so the PID is the server's own).
+    private func spawn(_ executable: URL, _ arguments: [String]) throws -> ChildProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["LC_ALL"] = "C.UTF-8"
         environment.removeValue(forKey: "PGDATA")
-        process.environment = environment
-        try process.run()
-        return process
-    }
-
-    private func spawnRoot(_ executable: URL, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        try process.run()
-        return process
+        if let user = Self.serverUser {
+            return try ChildProcess(
+                "/usr/bin/setpriv",
+                ["--reuid=\(user)", "--regid=\(user)", "--init-groups", "--", executable.path] + arguments,
+                environment: environment, directory: self.directory.path, output: self.logFile.path
+            )
+        }
+        return try ChildProcess(
+            executable.path, arguments, environment: environment, directory: self.directory.path, output: self.logFile.path
+        )
     }
 
     func logTail() -> String {
@@ -215,10 +197,10 @@ public struct EmbeddedPostgres: Sendable {
 
     /// The folder holding `initdb` and `postgres`: `pg_config --bindir`, else the newest
     /// /usr/lib/postgresql/*/bin.
-    public static func findBinaries() throws -> URL {
+    public static func findBinaries() async throws -> URL {
         let manager = FileManager.default
         var candidates: [URL] = []
-        if let bindir = Self.pgConfigBindir() { candidates.append(URL(filePath: bindir)) }
+        if let bindir = await Self.pgConfigBindir() { candidates.append(URL(filePath: bindir)) }
         let versions = (try? manager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
             candidates.append(URL(filePath: "/usr/lib/postgresql/\(version)/bin"))
@@ -232,24 +214,10 @@ public struct EmbeddedPostgres: Sendable {
         throw EmbeddedPostgresError.binariesNotFound(searched: candidates.map(\.path))
     }
 
-    private static func pgConfigBindir() -> String? {
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = ["pg_config", "--bindir"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-extension Process {
-    func waitAndStatus() -> Int32 {
-        self.waitUntilExit()
-        return self.terminationStatus
+    private static func pgConfigBindir() async -> String? {
+        guard let result = try? await ChildProcess.run("/usr/bin/env", ["pg_config", "--bindir"]), result.status == 0 else {
+            return nil
+        }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

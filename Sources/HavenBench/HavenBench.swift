@@ -1,0 +1,28 @@
+import Foundation
+import PostgresClient
+
+/// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
+/// only, and prints one table of figures and ratios against reference tools run alongside.
+/// BENCH_SECONDS sets each measurement's duration (default 10).
+@main
+struct HavenBench {
+    static func main() async throws {
+        let seconds = ProcessInfo.processInfo.environment["BENCH_SECONDS"].flatMap(Int.init) ?? 10
+        let folder = URL(filePath: "/tmp").appending(path: "haven-bench-\(getpid())")
+        let cluster = EmbeddedPostgres(directory: folder, settings: ["max_connections": "50", "shared_buffers": "256MB"])
+        try await cluster.start()
+        var report = BenchReport()
+        do {
+            print("Benchmarking on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(seconds) s per measurement…")
+            try await PoolScenario(cluster: cluster, binaries: try await EmbeddedPostgres.findBinaries(), connections: 8, seconds: seconds)
+                .run(into: &report)
+        } catch {
+            try? await cluster.stop()
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        try await cluster.stop()
+        try? FileManager.default.removeItem(at: folder)
+        print(report.render())
+    }
+}
