@@ -3,19 +3,21 @@ import PostgresClient
 
 /// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
 /// only, and prints one table of figures and ratios against reference tools run alongside.
-/// BENCH_SECONDS sets each measurement's duration (default 10).
+/// BENCH_SECONDS sets each measurement's duration (default 5), BENCH_ROUNDS the rounds (default 3).
 @main
 struct HavenBench {
     static func main() async throws {
-        let seconds = ProcessInfo.processInfo.environment["BENCH_SECONDS"].flatMap(Int.init) ?? 10
+        let seconds = ProcessInfo.processInfo.environment["BENCH_SECONDS"].flatMap(Int.init) ?? 5
+        let rounds = ProcessInfo.processInfo.environment["BENCH_ROUNDS"].flatMap(Int.init) ?? 3
         let folder = URL(filePath: "/tmp").appending(path: "haven-bench-\(getpid())")
         let cluster = EmbeddedPostgres(directory: folder, settings: ["max_connections": "50", "shared_buffers": "256MB"])
         try await cluster.start()
         var report = BenchReport()
         do {
-            print("Benchmarking on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(seconds) s per measurement…")
-            try await PoolScenario(cluster: cluster, binaries: try await EmbeddedPostgres.findBinaries(), connections: 8, seconds: seconds)
-                .run(into: &report)
+            print("Benchmarking on \(ProcessInfo.processInfo.activeProcessorCount) cores: \(rounds) rounds of \(seconds) s per tool, medians…")
+            try await PoolScenario(
+                cluster: cluster, binaries: try await EmbeddedPostgres.findBinaries(), connections: 8, seconds: seconds, rounds: rounds
+            ).run(into: &report)
         } catch {
             try? await cluster.stop()
             try? FileManager.default.removeItem(at: folder)

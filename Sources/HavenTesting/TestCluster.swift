@@ -22,9 +22,9 @@ public enum TestCluster {
     static var admin: PostgresPool {
         get async throws {
             let cluster = try await self.shared
-            return self.adminPool.withLockedValue { pool in
+            return try self.adminPool.withLockedValue { pool in
                 if let pool { return pool }
-                let created = PostgresPool(
+                let created = try PostgresPool(
                     configuration: .init(connection: cluster.configuration(), maximumConnections: 2),
                     logger: self.logger
                 )
@@ -57,10 +57,10 @@ public enum TestCluster {
         guard let pid = cluster.runningPID else { throw EmbeddedPostgresError.setupFailed("no PID after start") }
         ClusterReaper.register(pid: pid, folder: folder)
 
-        let admin = PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 1), logger: logger)
+        let admin = try PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 1), logger: logger)
         try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(templateDatabase)"))
         await admin.shutdown()
-        let template = PostgresPool(
+        let template = try PostgresPool(
             configuration: .init(connection: cluster.configuration(database: templateDatabase), maximumConnections: 1),
             logger: logger
         )

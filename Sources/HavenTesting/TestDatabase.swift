@@ -20,7 +20,7 @@ public struct TestDatabase: Sendable {
         // The name is generated above from hex digits only; CREATE DATABASE takes no parameters.
         try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(TestCluster.templateDatabase)"))
         let configuration = cluster.configuration(database: name)
-        let pool = PostgresPool(
+        let pool = try PostgresPool(
             configuration: .init(connection: configuration, maximumConnections: maximumConnections),
             logger: TestCluster.logger
         )

@@ -79,7 +79,7 @@ extension DatabaseOptions.Database {
     /// The embedded server starts with only the `postgres` database: create `haven` once.
     func creatingDatabase(logger: Logger) async throws -> Self {
         guard let embedded else { return self }
-        let pool = PostgresPool(configuration: .init(connection: embedded.configuration(), maximumConnections: 1), logger: logger)
+        let pool = try PostgresPool(configuration: .init(connection: embedded.configuration(), maximumConnections: 1), logger: logger)
         do {
             try await pool.execute("CREATE DATABASE haven")
             logger.info("created database haven in the embedded server")

@@ -20,7 +20,7 @@ struct Migrate: AsyncParsableCommand {
         let logger = self.database.makeLogger(label: "haven.migrate")
         let migrator = try HavenSchema.migrator()
         let database = try await self.database.open(logger: logger)
-        let pool = PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: 1), logger: logger)
+        let pool = try PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: 1), logger: logger)
         do {
             if self.statusOnly {
                 for entry in try await migrator.status(on: pool) {

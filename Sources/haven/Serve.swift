@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
         let logger = self.database.makeLogger(label: "haven")
         let migrator = try HavenSchema.migrator()
         let database = try await self.database.open(logger: logger)
-        let pool = PostgresPool(
+        let pool = try PostgresPool(
             configuration: .init(connection: database.configuration, maximumConnections: self.poolSize),
             logger: logger
         )

@@ -63,7 +63,7 @@ import Testing
 
     @Test func migrateAndServeAgainstAnExternalDatabaseByURL() async throws {
         // An empty database, reached over TCP with a password like a real deployment.
-        let admin = PostgresPool(configuration: .init(connection: try await TestCluster.shared.configuration(), maximumConnections: 1))
+        let admin = try PostgresPool(configuration: .init(connection: try await TestCluster.shared.configuration(), maximumConnections: 1))
         let name = "external_" + UUID().uuidString.lowercased().prefix(8)
         try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         let url = try await TestCluster.shared.tcpURL(database: String(name))
@@ -89,7 +89,7 @@ import Testing
         }
 
         // A tampered checksum stops both commands with a message naming the migration.
-        let tampered = PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url), maximumConnections: 1))
+        let tampered = try PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url), maximumConnections: 1))
         try await tampered.execute("UPDATE schema_migrations SET checksum = sha256('x')")
         await tampered.shutdown()
         let serveTampered = try await run(["serve", "--port", String(try FreePort.find()), "--database-url", url])

@@ -11,7 +11,7 @@ import Testing
         // A second start finds it running and leaves it to its owner.
         #expect(try await cluster.start() == false)
         let pid = try #require(cluster.runningPID)
-        let pool = PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 1))
+        let pool = try PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 1))
         try await pool.execute("CREATE TABLE kept (v text)")
         try await pool.execute("INSERT INTO kept VALUES (\("survives restart"))")
         let encoding = try await pool.query("SHOW server_encoding").first!.decode(column: 0, as: String.self)
@@ -23,7 +23,7 @@ import Testing
         #expect(kill(pid, 0) != 0)
 
         #expect(try await cluster.start())
-        let again = PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 1))
+        let again = try PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 1))
         #expect(try await again.query("SELECT v FROM kept").first!.decode(column: 0, as: String.self) == "survives restart")
         await again.shutdown()
         try await cluster.stop()

@@ -25,7 +25,7 @@ import Testing
 
     @Test func acquireTimesOutWhenEveryConnectionIsBusy() async throws {
         let database = try await TestCluster.shared.configuration(database: TestCluster.templateDatabase)
-        let pool = PostgresPool(configuration: .init(connection: database, maximumConnections: 1, acquireTimeout: .milliseconds(200)))
+        let pool = try PostgresPool(configuration: .init(connection: database, maximumConnections: 1, acquireTimeout: .milliseconds(200)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pool.query("SELECT pg_sleep(1.5)") }
             try await Task.sleep(for: .milliseconds(300))
@@ -41,7 +41,7 @@ import Testing
 
     @Test func shutDownPoolRefusesWork() async throws {
         let database = try await TestCluster.shared.configuration(database: TestCluster.templateDatabase)
-        let pool = PostgresPool(configuration: .init(connection: database, maximumConnections: 2))
+        let pool = try PostgresPool(configuration: .init(connection: database, maximumConnections: 2))
         try await pool.query("SELECT 1")
         await pool.shutdown()
         await #expect(throws: PostgresError.poolShutDown) { try await pool.query("SELECT 1") }
@@ -49,7 +49,7 @@ import Testing
 
     @Test func badCredentialsFailWithTheServersReason() async throws {
         let url = try await TestCluster.shared.tcpURL().replacing("postgres:", with: "postgres:wrong")
-        let pool = PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url)))
+        let pool = try PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url)))
         await #expect {
             try await pool.query("SELECT 1")
         } throws: { error in
@@ -77,7 +77,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let cluster = EmbeddedPostgres(directory: folder, settings: ["fsync": "off"])
         try await cluster.start()
-        let pool = PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 4))
+        let pool = try PostgresPool(configuration: .init(connection: cluster.configuration(), maximumConnections: 4))
         do {
             // Fill the pool with connections that the restart will break.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -108,7 +108,7 @@ import Testing
             let pool = database.pool
             let pid = try await pool.query("SELECT pg_backend_pid()").first!.decode(column: 0, as: Int.self)
             // Another session terminates ours, as a server restart or an administrator would.
-            let admin = PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: 1))
+            let admin = try PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: 1))
             try await admin.query("SELECT pg_terminate_backend(\(Int32(pid)))")
             await admin.shutdown()
             try await Task.sleep(for: .milliseconds(100))

@@ -6,6 +6,7 @@ import Darwin
 import CLibPQ
 import Logging
 import NIOPosix
+import Synchronization
 
 /// One connection to PostgreSQL over libpq.
 ///
@@ -17,13 +18,19 @@ public final class PostgresConnection: @unchecked Sendable {
     // one blocking call at a time.
     let handle: OpaquePointer
     let threadPool: NIOThreadPool
+    let reactor: PostgresReactor
     let logger: Logger
     private var statements: PreparedStatementCache
     private var isClosed = false
+    /// Set by the reactor once it watches this connection's socket.
+    let isWatched = Atomic<Bool>(false)
+    /// Set by the reactor when the server sent something while the connection was idle.
+    let receivedInputWhileIdle = Atomic<Bool>(false)
 
-    private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger, statementCacheCapacity: Int) {
+    private init(handle: OpaquePointer, threadPool: NIOThreadPool, reactor: PostgresReactor, logger: Logger, statementCacheCapacity: Int) {
         self.handle = handle
         self.threadPool = threadPool
+        self.reactor = reactor
         self.logger = logger
         self.statements = PreparedStatementCache(capacity: statementCacheCapacity)
     }
@@ -35,11 +42,13 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Opens a connection.
     /// - Parameters:
     ///   - configuration: the server, database and credentials
-    ///   - threadPool: the threads that run libpq's blocking calls for this connection
+    ///   - threadPool: the threads that run libpq's blocking calls (connecting, streaming, closing)
+    ///   - reactor: the thread that runs statements through libpq's non-blocking API
     ///   - statementCacheCapacity: how many prepared statements to keep on the server
-    public static func connect(
+    static func connect(
         _ configuration: PostgresConfiguration,
         threadPool: NIOThreadPool,
+        reactor: PostgresReactor,
         logger: Logger = Logger(label: "postgres"),
         statementCacheCapacity: Int = 256
     ) async throws -> PostgresConnection {
@@ -53,10 +62,12 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQfinish(handle)
                 throw .connectionFailed(message: message)
             }
+            // Statements go through the reactor, which must never wait on a send.
+            PQsetnonblocking(handle, 1)
             return UnsafeTransfer(handle)
         }.value
         let connection = PostgresConnection(
-            handle: handle, threadPool: threadPool, logger: logger, statementCacheCapacity: statementCacheCapacity
+            handle: handle, threadPool: threadPool, reactor: reactor, logger: logger, statementCacheCapacity: statementCacheCapacity
         )
         PQsetNoticeProcessor(handle, { context, message in
             guard let context, let message else { return }
@@ -71,7 +82,16 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement and returns all its rows.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        try await self.blocking { () throws(PostgresError) in PostgresRows(result: try self.blockingExecute(query)) }
+        do {
+            return PostgresRows(result: try await self.executePrepared(query))
+        } catch let error as PostgresError where error.isStalePreparedStatement {
+            // A table the statement reads was changed (a migration, a temp table made anew): the
+            // cached statement is dropped; outside a transaction it is safe to prepare it again.
+            let name = self.statements.remove(PreparedStatementCache.Key(query))
+            guard self.transactionStatus == .idle else { throw error }
+            if let name { _ = try? await self.reactor.run([.simpleIgnoringErrors("DEALLOCATE \(name)")], on: self) }
+            return PostgresRows(result: try await self.executePrepared(query))
+        }
     }
 
     /// Runs a statement and returns how many rows it inserted, updated or deleted.
@@ -83,8 +103,30 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs SQL text that may hold several statements and no parameters (a migration file),
     /// through the simple query protocol.
     public func executeScript(_ sql: String) async throws {
-        try await self.blocking { () throws(PostgresError) in
-            _ = try self.check(PQexec(self.handle, sql))
+        _ = try await self.reactor.run([.simple(sql)], on: self)
+    }
+
+    /// Executes `query`'s prepared statement, preparing it first (and dropping the oldest cached
+    /// one) on a cache miss, all in one trip to the reactor.
+    private func executePrepared(_ query: PostgresQuery) async throws -> PostgresResult {
+        let key = PreparedStatementCache.Key(query)
+        if let name = self.statements[key] {
+            return try await self.reactor.run([.executePrepared(name: name, binds: query.binds)], on: self)
+        }
+        let (name, evicted) = self.statements.insert(key)
+        var commands: [LibPQCommand] = []
+        if let evicted { commands.append(.simpleIgnoringErrors("DEALLOCATE \(evicted)")) }
+        commands.append(.prepare(name: name, sql: query.sql, types: key.types))
+        commands.append(.executePrepared(name: name, binds: query.binds))
+        do {
+            return try await self.reactor.run(commands, on: self)
+        } catch {
+            // Whether the statement got prepared is unknown: forget the name and drop it if it exists.
+            self.statements.remove(key)
+            if self.isUsableAfterUse {
+                _ = try? await self.reactor.run([.simpleIgnoringErrors("DEALLOCATE \(name)")], on: self)
+            }
+            throw error
         }
     }
 
@@ -137,10 +179,7 @@ public final class PostgresConnection: @unchecked Sendable {
             try? await self.executeScript("ROLLBACK")
             throw error
         }
-        let tag = try await self.blocking { () throws(PostgresError) in
-            let result = try self.check(PQexec(self.handle, "COMMIT"))
-            return String(cString: PQcmdStatus(result.pointer))
-        }
+        let tag = try await self.reactor.run([.simple("COMMIT")], on: self).commandTag
         // COMMIT of a transaction that already failed answers ROLLBACK without an error.
         guard tag == "COMMIT" else { throw PostgresError.transactionRolledBack }
         return result
@@ -168,6 +207,10 @@ public final class PostgresConnection: @unchecked Sendable {
     /// closes the socket). Does not block.
     var isHealthy: Bool {
         guard !self.isClosed, PQstatus(self.handle) == CONNECTION_OK else { return false }
+        if self.isWatched.load(ordering: .acquiring) {
+            // The reactor watches the idle socket and flags input on it.
+            return !self.receivedInputWhileIdle.load(ordering: .acquiring)
+        }
         var descriptor = pollfd(fd: PQsocket(self.handle), events: Int16(POLLIN), revents: 0)
         return poll(&descriptor, 1, 0) == 0
     }
@@ -201,36 +244,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func blockingExecute(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
-        do {
-            return try self.blockingExecutePrepared(query)
-        } catch let error where error.isStalePreparedStatement {
-            // A table the statement reads was changed (a migration, a temp table made anew): the
-            // cached statement is dropped; outside a transaction it is safe to prepare it again.
-            self.blockingForget(query)
-            guard self.transactionStatus == .idle else { throw error }
-            return try self.blockingExecutePrepared(query)
-        }
-    }
-
-    private func blockingExecutePrepared(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
-        let name = try self.blockingPrepare(query)
-        let result = query.binds.withUnsafeParameters { values, lengths, formats in
-            PQexecPrepared(self.handle, name, Int32(values.count), values, lengths, formats, 1)
-        }
-        return try self.check(result)
-    }
-
-    private func blockingForget(_ query: PostgresQuery) {
-        let key = PreparedStatementCache.Key(sql: query.sql, types: query.binds.types.map(\.oid))
-        if let name = self.statements.remove(key), self.transactionStatus == .idle {
-            _ = try? self.check(PQexec(self.handle, "DEALLOCATE \(name)"))
-        }
-    }
-
     /// Returns the server-side name of `query`'s prepared statement, preparing it on a cache miss.
     private func blockingPrepare(_ query: PostgresQuery) throws(PostgresError) -> String {
-        let key = PreparedStatementCache.Key(sql: query.sql, types: query.binds.types.map(\.oid))
+        let key = PreparedStatementCache.Key(query)
         if let name = self.statements[key] { return name }
         let (name, evicted) = self.statements.insert(key)
         if let evicted {
@@ -301,7 +317,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func error(from result: PostgresResult) -> PostgresError {
+    func error(from result: PostgresResult) -> PostgresError {
         func field(_ code: UInt8) -> String? {
             PQresultErrorField(result.pointer, Int32(code)).map { String(cString: $0) }
         }
@@ -322,7 +338,7 @@ public final class PostgresConnection: @unchecked Sendable {
         ))
     }
 
-    private func connectionError() -> PostgresError {
+    func connectionError() -> PostgresError {
         .connectionLost(message: String(cString: PQerrorMessage(self.handle)).trimmingTrailingNewlines)
     }
 }

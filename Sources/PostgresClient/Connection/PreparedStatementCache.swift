@@ -4,6 +4,11 @@ struct PreparedStatementCache {
     struct Key: Hashable {
         var sql: String
         var types: [UInt32]
+
+        init(_ query: PostgresQuery) {
+            self.sql = query.sql
+            self.types = query.binds.types.map(\.oid)
+        }
     }
 
     let capacity: Int

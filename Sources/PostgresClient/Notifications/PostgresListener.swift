@@ -37,7 +37,9 @@ extension PostgresPool {
     }
 
     private func openListener(channel: String, threads: NIOThreadPool) async throws -> PostgresConnection {
-        let connection = try await PostgresConnection.connect(self.configuration.connection, threadPool: threads, logger: self.logger)
+        let connection = try await PostgresConnection.connect(
+            self.configuration.connection, threadPool: threads, reactor: self.reactor, logger: self.logger
+        )
         // The channel is validated as an identifier above; LISTEN takes no parameters.
         try await connection.executeScript("LISTEN \"\(channel)\"")
         return connection

@@ -33,7 +33,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter: Sendable>: Sendable {
         case fail
     }
 
-    mutating func acquire(id: Int, waiter: Waiter) -> AcquireAction {
+    /// Takes a connection or a slot if one is free; `.wait` means none is (nothing is queued).
+    mutating func acquireWithoutWaiting() -> AcquireAction {
         guard case .running = self.state else { return .fail }
         if let connection = self.idle.popLast() {
             self.inUse += 1
@@ -44,8 +45,14 @@ struct PoolStateMachine<Connection: Sendable, Waiter: Sendable>: Sendable {
             self.inUse += 1
             return .open
         }
-        self.waiters.append((id, waiter))
         return .wait
+    }
+
+    /// Like `acquireWithoutWaiting`, but queues `waiter` when nothing is free.
+    mutating func acquire(id: Int, waiter: Waiter) -> AcquireAction {
+        let action = self.acquireWithoutWaiting()
+        if case .wait = action { self.waiters.append((id, waiter)) }
+        return action
     }
 
     enum ReleaseAction {

@@ -50,13 +50,16 @@ public final class PostgresPool: Sendable {
 
     public let configuration: Configuration
     let threadPool: NIOThreadPool
+    let reactor: PostgresReactor
     let logger: Logger
     private let state: NIOLockedValueBox<(machine: PoolStateMachine<PostgresConnection, Waiter>, nextID: Int)>
 
     /// Creates a pool; it opens no connection until one is needed (or `warmUp()` is called).
-    public init(configuration: Configuration, logger: Logger = Logger(label: "postgres.pool")) {
+    /// - Throws: `PostgresError` if the reactor thread cannot be set up (no epoll).
+    public init(configuration: Configuration, logger: Logger = Logger(label: "postgres.pool")) throws {
         self.configuration = configuration
         self.logger = logger
+        self.reactor = try PostgresReactor(name: "pg-reactor")
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.maximumConnections)
         self.threadPool.start()
         self.state = NIOLockedValueBox((PoolStateMachine(maximumConnections: configuration.maximumConnections), 0))
@@ -151,6 +154,7 @@ public final class PostgresPool: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         try? await self.threadPool.shutdownGracefully()
+        self.reactor.shutdown()
     }
 
     // MARK: Checkout and return
@@ -167,7 +171,7 @@ public final class PostgresPool: Sendable {
             case .open:
                 do {
                     return try await PostgresConnection.connect(
-                        self.configuration.connection, threadPool: self.threadPool, logger: self.logger,
+                        self.configuration.connection, threadPool: self.threadPool, reactor: self.reactor, logger: self.logger,
                         statementCacheCapacity: self.configuration.statementCacheCapacity
                     )
                 } catch {
@@ -182,6 +186,13 @@ public final class PostgresPool: Sendable {
 
     /// Takes an idle connection or a slot to open one, waiting for either up to the timeout.
     private func handout() async throws -> Handout {
+        // Fast path: a free connection or slot, without suspending.
+        switch self.state.withLockedValue({ $0.machine.acquireWithoutWaiting() }) {
+        case .use(let connection): return .use(connection)
+        case .open: return .open
+        case .fail: throw PostgresError.poolShutDown
+        case .wait: break
+        }
         let id = self.state.withLockedValue {
             $0.nextID += 1
             return $0.nextID
@@ -189,6 +200,7 @@ public final class PostgresPool: Sendable {
         let timeout = self.configuration.acquireTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: Waiter) in
+                // Whatever was released since the fast path is taken here; otherwise wait in line.
                 let action = self.state.withLockedValue { $0.machine.acquire(id: id, waiter: continuation) }
                 switch action {
                 case .use(let connection): continuation.resume(returning: .use(connection))

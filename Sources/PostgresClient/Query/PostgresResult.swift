@@ -5,17 +5,31 @@ import CLibPQ
 final class PostgresResult: @unchecked Sendable {
     let pointer: OpaquePointer
     let rowCount: Int
-    let columns: [PostgresColumn]
+    let columnCount: Int
 
     init(_ pointer: OpaquePointer) {
         self.pointer = pointer
         self.rowCount = Int(PQntuples(pointer))
-        self.columns = (0..<PQnfields(pointer)).map { index in
-            PostgresColumn(
-                name: PQfname(pointer, index).map { String(cString: $0) } ?? "?column?",
-                type: PostgresDataType(oid: PQftype(pointer, index))
-            )
-        }
+        self.columnCount = Int(PQnfields(pointer))
+    }
+
+    /// Column names and types; built on demand, as decoding by position needs only the type.
+    var columns: [PostgresColumn] {
+        (0..<self.columnCount).map { PostgresColumn(name: self.columnName(at: $0), type: self.columnType(at: $0)) }
+    }
+
+    func columnName(at index: Int) -> String {
+        PQfname(self.pointer, Int32(index)).map { String(cString: $0) } ?? "?column?"
+    }
+
+    func columnType(at index: Int) -> PostgresDataType {
+        PostgresDataType(oid: PQftype(self.pointer, Int32(index)))
+    }
+
+    /// The position of the first column named `name`.
+    func columnIndex(named name: String) -> Int? {
+        let index = Int(PQfnumber(self.pointer, "\"\(name.replacing("\"", with: "\"\""))\""))
+        return index >= 0 ? index : nil
     }
 
     deinit { PQclear(self.pointer) }
@@ -24,6 +38,9 @@ final class PostgresResult: @unchecked Sendable {
     var affectedRows: Int {
         PQcmdTuples(self.pointer).flatMap { Int(String(cString: $0)) } ?? 0
     }
+
+    /// The command tag, e.g. `COMMIT`, `INSERT 0 1`.
+    var commandTag: String { String(cString: PQcmdStatus(self.pointer)) }
 
     func isNull(row: Int, column: Int) -> Bool {
         PQgetisnull(self.pointer, Int32(row), Int32(column)) == 1

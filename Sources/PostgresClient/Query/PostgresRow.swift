@@ -8,22 +8,22 @@ public struct PostgresRow: Sendable {
 
     /// Decodes the column at `index`.
     public func decode<Value: PostgresDecodable>(column index: Int, as: Value.Type = Value.self) throws(PostgresError) -> Value {
-        guard index >= 0, index < self.result.columns.count else {
-            throw .invalidArgument("column #\(index) does not exist; the row has \(self.result.columns.count)")
+        guard index >= 0, index < self.result.columnCount else {
+            throw .invalidArgument("column #\(index) does not exist; the row has \(self.result.columnCount)")
         }
-        let column = self.result.columns[index]
+        let type = self.result.columnType(at: index)
         do throws(PostgresDecodingFailure) {
             if self.result.isNull(row: self.index, column: index) {
                 return try Value.decodeNull()
             }
             let raw = self.result.bytes(row: self.index, column: index)
             var bytes = PostgresBytes(raw)
-            let value = try Value(from: &bytes, type: column.type)
+            let value = try Value(from: &bytes, type: type)
             guard bytes.remaining == 0 else { throw PostgresDecodingFailure.malformed("\(bytes.remaining) bytes left over") }
             return value
         } catch {
             throw .decoding(PostgresDecodingError(
-                column: column.name, columnIndex: index, postgresType: column.type,
+                column: self.result.columnName(at: index), columnIndex: index, postgresType: type,
                 swiftType: String(describing: Value.self), failure: error
             ))
         }
@@ -31,7 +31,7 @@ public struct PostgresRow: Sendable {
 
     /// Decodes the column named `name` (the first, if several share it).
     public func decode<Value: PostgresDecodable>(column name: String, as: Value.Type = Value.self) throws(PostgresError) -> Value {
-        guard let index = self.result.columns.firstIndex(where: { $0.name == name }) else {
+        guard let index = self.result.columnIndex(named: name) else {
             throw .invalidArgument("column \"\(name)\" is not in the result")
         }
         return try self.decode(column: index, as: Value.self)
