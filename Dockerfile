@@ -29,4 +29,3 @@ EXPOSE 8080
 # The image has no PostgreSQL of its own: set HAVEN_DATABASE_URL, run `haven migrate` once, then serve.
 ENTRYPOINT ["/usr/local/bin/haven"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]
-HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/haven", "--help"]

@@ -20,6 +20,18 @@ import Testing
         }
     }
 
+    @Test func streamedConnectionGoesBackToThePoolHealthy() async throws {
+        try await TestDatabase.with(maximumConnections: 1) { database in
+            let pool = database.pool
+            let before = try await pool.query("SELECT pg_backend_pid()").first!.decode(column: 0, as: Int.self)
+            try await pool.withConnection { connection in
+                try await connection.stream("SELECT n FROM generate_series(1, 20000) AS n") { _ in }
+            }
+            let after = try await pool.query("SELECT pg_backend_pid()").first!.decode(column: 0, as: Int.self)
+            #expect(after == before, "a stream must not make the pool throw its connection away")
+        }
+    }
+
     @Test func abandoningAStreamCancelsItAndKeepsTheConnectionUsable() async throws {
         try await TestDatabase.with(maximumConnections: 1) { database in
             try await database.pool.withConnection { connection in

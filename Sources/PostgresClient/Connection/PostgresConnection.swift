@@ -22,10 +22,9 @@ public final class PostgresConnection: @unchecked Sendable {
     let logger: Logger
     private var statements: PreparedStatementCache
     private var isClosed = false
-    /// Set by the reactor once it watches this connection's socket.
+    /// True while the reactor watches this connection's socket: it stops at the first input that
+    /// no statement of ours asked for.
     let isWatched = Atomic<Bool>(false)
-    /// Set by the reactor when the server sent something while the connection was idle.
-    let receivedInputWhileIdle = Atomic<Bool>(false)
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, reactor: PostgresReactor, logger: Logger, statementCacheCapacity: Int) {
         self.handle = handle
@@ -130,6 +129,12 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs SQL text on a pool thread with libpq's blocking API, outside the reactor (for
+    /// connections the reactor does not serve, such as a LISTEN connection).
+    func executeScriptBlocking(_ sql: String) async throws {
+        try await self.blocking { () throws(PostgresError) in _ = try self.check(PQexec(self.handle, sql)) }
+    }
+
     /// Runs a statement and hands its rows to `body` one at a time, fetching them from the server
     /// in batches, so a result larger than memory can be read. If `body` throws, the statement is
     /// cancelled on the server and the error rethrown.
@@ -207,10 +212,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// closes the socket). Does not block.
     var isHealthy: Bool {
         guard !self.isClosed, PQstatus(self.handle) == CONNECTION_OK else { return false }
-        if self.isWatched.load(ordering: .acquiring) {
-            // The reactor watches the idle socket and flags input on it.
-            return !self.receivedInputWhileIdle.load(ordering: .acquiring)
-        }
+        // A watched socket has had no input since the last statement, or the reactor would have
+        // stopped watching it; otherwise ask the socket.
+        if self.isWatched.load(ordering: .acquiring) { return true }
         var descriptor = pollfd(fd: PQsocket(self.handle), events: Int16(POLLIN), revents: 0)
         return poll(&descriptor, 1, 0) == 0
     }

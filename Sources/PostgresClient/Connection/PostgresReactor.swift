@@ -118,9 +118,10 @@ final class PostgresReactor: @unchecked Sendable {
                 } else if let operation = self.active[event.data.fd] {
                     self.progress(operation, writable: event.events & EPOLLOUT.rawValue != 0)
                 } else if let idle = self.watched.removeValue(forKey: event.data.fd) {
-                    // Input on an idle connection: the server is closing it (or sent something we
-                    // did not ask for). Stop watching; the pool discards it at checkout.
-                    idle.receivedInputWhileIdle.store(true, ordering: .releasing)
+                    // Input while no statement of ours runs: the server closing an idle connection,
+                    // or a blocking operation (a stream) reading its own results. Stop watching;
+                    // checkout then looks at the socket itself.
+                    idle.isWatched.store(false, ordering: .releasing)
                     epoll_ctl(self.epoll, EPOLL_CTL_DEL, event.data.fd, nil)
                 }
             }
@@ -225,6 +226,7 @@ final class PostgresReactor: @unchecked Sendable {
         }
         if error?.isConnectionFailure == true, self.watched[operation.socket] === operation.connection {
             self.watched.removeValue(forKey: operation.socket)
+            operation.connection.isWatched.store(false, ordering: .releasing)
             epoll_ctl(self.epoll, EPOLL_CTL_DEL, operation.socket, nil)
         }
         if let error {

@@ -41,7 +41,7 @@ extension PostgresPool {
             self.configuration.connection, threadPool: threads, reactor: self.reactor, logger: self.logger
         )
         // The channel is validated as an identifier above; LISTEN takes no parameters.
-        try await connection.executeScript("LISTEN \"\(channel)\"")
+        try await connection.executeScriptBlocking("LISTEN \"\(channel)\"")
         return connection
     }
 
