@@ -38,6 +38,24 @@ struct DatabaseOptions: ParsableArguments {
         return logger
     }
 
+    /// Opens the database, runs `body` with a pool of `poolSize` connections, then closes the pool
+    /// and stops the embedded server if this process started it, whatever `body` does. Errors come
+    /// out as their description, for the command line.
+    func withPool<Result>(size poolSize: Int, logger: Logger, _ body: (PostgresPool) async throws -> Result) async throws -> Result {
+        let database = try await self.open(logger: logger)
+        let pool = try PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: poolSize), logger: logger)
+        do {
+            let result = try await body(pool)
+            await pool.shutdown()
+            await database.stop()
+            return result
+        } catch {
+            await pool.shutdown()
+            await database.stop()
+            throw ValidationFailure(error)
+        }
+    }
+
     func open(logger: Logger) async throws -> Database {
         if let url = self.databaseURL ?? ProcessInfo.processInfo.environment["HAVEN_DATABASE_URL"], !url.isEmpty {
             return Database(configuration: try PostgresConfiguration(url: url), embedded: nil, startedEmbedded: false)

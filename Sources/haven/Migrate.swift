@@ -19,9 +19,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let logger = self.database.makeLogger(label: "haven.migrate")
         let migrator = try HavenSchema.migrator()
-        let database = try await self.database.open(logger: logger)
-        let pool = try PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: 1), logger: logger)
-        do {
+        try await self.database.withPool(size: 1, logger: logger) { pool in
             if self.statusOnly {
                 for entry in try await migrator.status(on: pool) {
                     print("\(entry.name)\t\(Self.describe(entry.state))")
@@ -30,13 +28,7 @@ struct Migrate: AsyncParsableCommand {
                 let applied = try await migrator.migrate(on: pool)
                 print(applied.isEmpty ? "Nothing to apply: the schema is current." : "Applied: \(applied.joined(separator: ", "))")
             }
-        } catch {
-            await pool.shutdown()
-            await database.stop()
-            throw ValidationFailure(error)
         }
-        await pool.shutdown()
-        await database.stop()
     }
 
     static func describe(_ state: MigrationStatus.State) -> String {

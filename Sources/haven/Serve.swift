@@ -34,12 +34,7 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = self.database.makeLogger(label: "haven")
         let migrator = try HavenSchema.migrator()
-        let database = try await self.database.open(logger: logger)
-        let pool = try PostgresPool(
-            configuration: .init(connection: database.configuration, maximumConnections: self.poolSize),
-            logger: logger
-        )
-        do {
+        try await self.database.withPool(size: self.poolSize, logger: logger) { pool in
             if self.migrate {
                 let applied = try await migrator.migrate(on: pool)
                 if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied)"]) }
@@ -56,12 +51,6 @@ struct Serve: AsyncParsableCommand {
                 configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
             try await group.run()
-        } catch {
-            await pool.shutdown()
-            await database.stop()
-            throw ValidationFailure(error)
         }
-        await pool.shutdown()
-        await database.stop()
     }
 }
