@@ -59,6 +59,24 @@ import Testing
         await pool.shutdown()
     }
 
+    @Test func sslModeFromTheURLIsHonoured() async throws {
+        // The test server has no TLS: a URL that requires it must fail, not fall back to plain text.
+        let url = try await TestCluster.shared.tcpURL().replacing("sslmode=disable", with: "sslmode=require")
+        let pool = try PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url)))
+        await #expect {
+            try await pool.query("SELECT 1")
+        } throws: { error in
+            guard case .connectionFailed(let message) = error as? PostgresError else { return false }
+            return message.contains("SSL")
+        }
+        await pool.shutdown()
+        // The same URL with sslmode=prefer connects in plain text.
+        let preferring = try PostgresPool(configuration: .init(connection: try PostgresConfiguration(url: url.replacing("require", with: "prefer"))))
+        let one = try await preferring.query("SELECT 1").first!.decode(column: 0, as: Int.self)
+        #expect(one == 1)
+        await preferring.shutdown()
+    }
+
     @Test func malformedURLIsRefusedBeforeConnecting() {
         #expect(throws: PostgresError.self) { try PostgresConfiguration(url: "postgresql://host:notaport:/db?=") }
         #expect(throws: PostgresError.self) { try PostgresConfiguration(url: "postgresql://h/db?nosuchoption=1") }
