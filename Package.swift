@@ -63,7 +63,9 @@ let package = Package(
             dependencies: [
                 "COpenSSL", "COpenSSLShims",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,6 +88,7 @@ let package = Package(
             dependencies: [
                 "HavenCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -95,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "haven",
             dependencies: [
-                "HavenAPI", "HavenCore", "PostgresClient",
+                "HavenAPI", "HavenCore", "HavenSchema", "OpenSSLTLS", "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,7 +110,7 @@ let package = Package(
         .target(
             name: "HavenTesting",
             dependencies: [
-                "HavenAPI", "HavenCore", "HavenSchema", "PostgresClient",
+                "HavenAPI", "HavenCore", "HavenSchema", "OpenSSLTLS", "PostgresClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import HavenCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -12,9 +13,10 @@ public enum HavenServer {
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.
-    public static func router(routes: [APIRoute]) -> Router<HavenRequestContext> {
+    /// - Parameter overTLS: whether responses travel over HTTPS (and so carry HSTS)
+    public static func router(routes: [APIRoute], overTLS: Bool) -> Router<HavenRequestContext> {
         let router = Router(context: HavenRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: overTLS))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
         for route in routes {
@@ -27,16 +29,22 @@ public enum HavenServer {
 
     /// The application, ready for `runService()` (or to join a `ServiceGroup`).
     /// - Parameters:
+    ///   - server: how connections are served: `.http1OpenSSL(context:)` for HTTPS, `.http1()` for
+    ///     plain HTTP behind a trusted terminator
+    ///   - overTLS: whether `server` is HTTPS
     ///   - onServerRunning: called with the listening channel once the server accepts connections
     public static func application(
         services: HavenServices,
         host: String,
         port: Int,
+        server: HTTPServerBuilder,
+        overTLS: Bool,
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: self.router(routes: self.routes(services: services)),
+            router: self.router(routes: self.routes(services: services), overTLS: overTLS),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: onServerRunning,
             logger: logger

@@ -5,13 +5,20 @@ import HavenSchema
 import Hummingbird
 import Logging
 import NIOCore
+import OpenSSLTLS
 import ServiceLifecycle
 
-/// Haven's HTTP application served on a free port of 127.0.0.1 for the duration of a test.
+/// Haven's HTTP application served over real TLS on a free port of 127.0.0.1 for the duration
+/// of a test.
 public struct TestServer: Sendable {
-    /// `http://127.0.0.1:<port>`.
+    /// `https://localhost:<port>`.
     public let baseURL: URL
     public let services: HavenServices
+    /// The server's TLS context (its certificate is `TestCertificate.files.certificate`).
+    public let tls: TLSContext
+
+    /// A client for this server that trusts its certificate.
+    public var client: HTTPProbe { HTTPProbe(baseURL: self.baseURL, trusting: TestCertificate.files.certificate) }
 
     /// Boots the app on `database`, runs `body`, then shuts the server down gracefully.
     public static func with<Result: Sendable>(
@@ -19,9 +26,11 @@ public struct TestServer: Sendable {
         _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
         let services = HavenServices(pool: database.pool, migrator: try HavenSchema.migrator())
+        let tls = try TestCertificate.serverContext()
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let application = HavenServer.application(
-            services: services, host: "127.0.0.1", port: 0, logger: TestCluster.logger
+            services: services, host: "127.0.0.1", port: 0, server: .http1OpenSSL(context: tls), overTLS: true,
+            logger: TestCluster.logger
         ) { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
             portContinuation.finish()
@@ -37,7 +46,7 @@ public struct TestServer: Sendable {
                 await group.triggerGracefulShutdown()
                 throw TestServerError.didNotStart
             }
-            let server = TestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, services: services)
+            let server = TestServer(baseURL: URL(string: "https://localhost:\(port)")!, services: services, tls: tls)
             let result: Result
             do {
                 result = try await body(server)

@@ -66,13 +66,18 @@ struct DatabaseOptions: ParsableArguments {
             .creatingDatabase(logger: logger)
     }
 
+    /// The data folder as an absolute URL, created if needed.
+    func dataFolder() throws -> URL {
+        let workingFolder = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
+        let folder = URL(filePath: self.dataDirectory, directoryHint: .isDirectory, relativeTo: workingFolder).standardizedFileURL
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// `<data-dir>/postgres`, unless we are root and the `postgres` user could not reach it (a
     /// checkout under /root): then a folder of its own under /var/tmp, named after the data folder.
     func embeddedClusterFolder() throws -> URL {
-        let workingFolder = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
-        let dataFolder = URL(filePath: self.dataDirectory, directoryHint: .isDirectory, relativeTo: workingFolder)
-            .standardizedFileURL
-        try FileManager.default.createDirectory(at: dataFolder, withIntermediateDirectories: true)
+        let dataFolder = try self.dataFolder()
         guard geteuid() == 0, !Self.othersCanTraverse(dataFolder) else {
             return dataFolder.appending(path: "postgres")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import HavenAPI
 import HavenCore
 import HavenSchema
+import OpenSSLTLS
 import Hummingbird
 import Logging
 import PostgresClient
@@ -11,12 +12,14 @@ import UnixSignals
 /// `haven serve`: run the HTTP server until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve Haven over HTTP.",
+        abstract: "Serve Haven over HTTPS (plain HTTP only with --insecure-http).",
         discussion: "Refuses to start when the database has an unknown or changed migration, or pending ones "
             + "(unless --migrate)."
     )
 
     @OptionGroup var database: DatabaseOptions
+
+    @OptionGroup var tls: TLSOptions
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -41,14 +44,20 @@ struct Serve: AsyncParsableCommand {
             }
             try await migrator.verify(on: pool)
             let services = HavenServices(pool: pool, migrator: migrator)
+            let tlsContext = try self.tls.makeContext(dataFolder: try self.database.dataFolder(), logger: logger)
+            let scheme = tlsContext == nil ? "http" : "https"
             let application = HavenServer.application(
-                services: services, host: self.host, port: self.port, logger: logger
+                services: services, host: self.host, port: self.port,
+                server: tlsContext.map { .http1OpenSSL(context: $0) } ?? .http1(), overTLS: tlsContext != nil,
+                logger: logger
             ) { channel in
                 let port = channel.localAddress?.port ?? self.port
-                print("Haven is listening on http://\(self.host):\(port)/ (Ctrl-C stops it)")
+                print("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
             }
+            var lifecycle: [any Service] = [application]
+            if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
             let group = ServiceGroup(
-                configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: .init(services: lifecycle, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
             try await group.run()
         }

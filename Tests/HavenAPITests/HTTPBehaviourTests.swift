@@ -8,7 +8,7 @@ import Testing
     @Test func healthAndReadinessAnswer() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database) { server in
-                let client = HTTPProbe(baseURL: server.baseURL)
+                let client = server.client
                 let health = try await client.get("/healthz")
                 #expect(health.status == 200)
                 #expect(health.json["status"] as? String == "ok")
@@ -25,7 +25,7 @@ import Testing
         try await TestDatabase.with { database in
             try await database.pool.execute("UPDATE schema_migrations SET checksum = sha256('tampered')")
             try await TestServer.with(database: database) { server in
-                let client = HTTPProbe(baseURL: server.baseURL)
+                let client = server.client
                 let ready = try await client.get("/readyz")
                 #expect(ready.status == 503)
                 #expect(ready.header("Content-Type") == "application/problem+json")
@@ -39,7 +39,7 @@ import Testing
     @Test func readinessFailsWhenTheDatabaseIsUnreachable() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database) { server in
-                let client = HTTPProbe(baseURL: server.baseURL)
+                let client = server.client
                 #expect(try await client.get("/readyz").status == 200)
                 // Shutting the pool down makes the database unreachable for this instance.
                 await database.pool.shutdown()
@@ -54,7 +54,7 @@ import Testing
     @Test func unknownRouteIsAProblemDocument() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database) { server in
-                let reply = try await HTTPProbe(baseURL: server.baseURL).get("/no/such/thing")
+                let reply = try await server.client.get("/no/such/thing")
                 #expect(reply.status == 404)
                 #expect(reply.header("Content-Type") == "application/problem+json")
                 #expect(reply.json["type"] as? String == "urn:haven:problem:not-found")
@@ -67,7 +67,7 @@ import Testing
     @Test func wrongMethodOnAKnownPathIs405WithAllow() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database) { server in
-                let client = HTTPProbe(baseURL: server.baseURL)
+                let client = server.client
                 for method in ["POST", "DELETE", "PUT", "TRACE"] {
                     let reply = try await client.send(method, "/healthz", body: method == "POST" ? Data("{}".utf8) : nil)
                     #expect(reply.status == 405)
@@ -83,7 +83,7 @@ import Testing
     @Test func oversizeBodyIsRefusedWithoutAServerError() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database) { server in
-                let reply = try await HTTPProbe(baseURL: server.baseURL).send("POST", "/healthz", body: Data(count: 4 << 20))
+                let reply = try await server.client.send("POST", "/healthz", body: Data(count: 4 << 20))
                 #expect(reply.status == 405 || reply.status == 413)
             }
         }
@@ -92,7 +92,7 @@ import Testing
     @Test func openAPIDocumentIsServed() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database) { server in
-                let reply = try await HTTPProbe(baseURL: server.baseURL).get("/openapi.yaml")
+                let reply = try await server.client.get("/openapi.yaml")
                 #expect(reply.status == 200)
                 #expect(reply.header("Content-Type")?.hasPrefix("application/yaml") == true)
                 #expect(reply.text == OpenAPIDocument.text)
@@ -106,7 +106,7 @@ import Testing
         // /healthz keeps answering quickly: libpq never runs on an event loop.
         try await TestDatabase.with(maximumConnections: 8) { database in
             try await TestServer.with(database: database) { server in
-                let client = HTTPProbe(baseURL: server.baseURL)
+                let client = server.client
                 _ = try await client.get("/healthz")
                 let clock = ContinuousClock()
                 let slowStart = clock.now

@@ -25,17 +25,20 @@ import Testing
         return Outcome(status: status, output: output)
     }
 
-    /// Starts `haven serve` on a free port, waits for it to answer, runs `body`, then sends SIGTERM
-    /// and expects a clean exit.
-    func serving(_ arguments: [String], in folder: URL? = nil, _ body: (URL) async throws -> Void) async throws {
+    /// Starts `haven serve` on a free port over HTTPS with the development certificate it makes in
+    /// `dataFolder`, waits for it to answer, runs `body`, then sends SIGTERM and expects a clean exit.
+    func serving(
+        _ arguments: [String], dataFolder: URL, in folder: URL? = nil, _ body: (HTTPProbe) async throws -> Void
+    ) async throws {
         let port = try FreePort.find()
         let log = FileManager.default.temporaryDirectory.appending(path: "haven-serve-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let process = try ChildProcess(
-            Self.executable.path, ["serve", "--port", String(port)] + arguments, directory: folder?.path, output: log.path
+            Self.executable.path, ["serve", "--port", String(port), "--data-dir", dataFolder.path] + arguments,
+            directory: folder?.path, output: log.path
         )
-        let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
-        let probe = HTTPProbe(baseURL: base)
+        let base = try #require(URL(string: "https://localhost:\(port)"))
+        let probe = HTTPProbe(baseURL: base, trusting: dataFolder.appending(path: "tls/dev-cert.pem").path)
         var up = false
         for _ in 0..<300 where process.isRunning {
             if let reply = try? await probe.get("/healthz"), reply.status == 200 {
@@ -46,7 +49,7 @@ import Testing
         }
         let startupLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(up, "haven serve did not answer: \(startupLog)")
-        if up { try await body(base) }
+        if up { try await body(probe) }
         process.signal(SIGTERM)
         let status = await process.wait()
         #expect(status == 0, "haven serve exit: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
@@ -83,9 +86,12 @@ import Testing
         let after = try await run(["migrate", "--status", "--database-url", url])
         #expect(after.output.contains("0001_identifiers.sql\tapplied"))
 
-        try await serving(["--database-url", url]) { base in
-            let ready = try await HTTPProbe(baseURL: base).get("/readyz")
+        let dataFolder = URL(filePath: NSTemporaryDirectory()).appending(path: "haven-external-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dataFolder) }
+        try await serving(["--database-url", url], dataFolder: dataFolder) { probe in
+            let ready = try await probe.get("/readyz")
             #expect(ready.status == 200)
+            #expect(ready.header("Strict-Transport-Security") != nil)
         }
 
         // A tampered checksum stops both commands with a message naming the migration.
@@ -117,8 +123,8 @@ import Testing
         let status = try await run(["migrate", "--status"], environment: environment, in: folder)
         #expect(status.output.contains("0001_identifiers.sql\tapplied"))
 
-        try await serving([], in: folder) { base in
-            let ready = try await HTTPProbe(baseURL: base).get("/readyz")
+        try await serving([], dataFolder: folder.appending(path: ".haven"), in: folder) { probe in
+            let ready = try await probe.get("/readyz")
             #expect(ready.status == 200)
         }
         #expect(FileManager.default.fileExists(atPath: folder.appending(path: ".haven/postgres/data/PG_VERSION").path))

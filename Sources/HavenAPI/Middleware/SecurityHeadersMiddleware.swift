@@ -2,9 +2,15 @@ import HTTPTypes
 import Hummingbird
 
 /// Adds headers every response carries: no MIME sniffing, no framing, no referrer, no caching of
-/// private data, and a Content-Security-Policy that forbids everything an API response never needs.
+/// private data, and a Content-Security-Policy that forbids everything an API response never needs;
+/// over HTTPS, HSTS too.
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    /// Whether to send `Strict-Transport-Security` (only ever over HTTPS).
+    let strictTransportSecurity: Bool
+
+    public init(strictTransportSecurity: Bool) {
+        self.strictTransportSecurity = strictTransportSecurity
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
@@ -16,6 +22,10 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
             response.headers[.cacheControl] = "no-store"
         }
         response.headers[.crossOriginResourcePolicy] = "same-origin"
+        if self.strictTransportSecurity {
+            // Two years, as Mozilla's guidelines recommend.
+            response.headers[.strictTransportSecurity] = "max-age=63072000; includeSubDomains"
+        }
         return response
     }
 }
