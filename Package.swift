@@ -126,7 +126,19 @@ let package = Package(
         ),
 
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "HavenTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "OpenSSLTLSTests", dependencies: ["OpenSSLTLS"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenSSLTLSTests",
+            dependencies: [
+                "OpenSSLTLS", "PostgresClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PasswordHashingTests", dependencies: ["PasswordHashing"], swiftSettings: swiftSettings),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore", "HavenTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "HavenAPITests", dependencies: ["HavenAPI", "HavenTesting"], swiftSettings: swiftSettings),

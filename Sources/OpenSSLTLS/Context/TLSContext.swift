@@ -3,6 +3,7 @@ import COpenSSLShims
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// TLS settings loaded into OpenSSL: what each new connection is set up from. A server context
 /// holds a certificate and key; a client context holds the CAs it trusts.
@@ -16,6 +17,7 @@ public final class TLSContext: Sendable {
     /// How long a handshake may take.
     public let handshakeTimeout: Duration
     let isServer: Bool
+    let counters = Counters()
     private let current: NIOLockedValueBox<SSLContextBox>
     private let logger: Logger
 
@@ -61,6 +63,25 @@ public final class TLSContext: Sendable {
             self.logger.error("TLS reload refused; keeping the previous certificate", metadata: ["error": "\(error)"])
             throw error
         }
+    }
+
+    /// Live counts of what connections made from this context hold, for metrics and leak checks.
+    final class Counters: Sendable {
+        /// TLS handlers in channel pipelines (one per open connection).
+        let connections = Atomic<Int>(0)
+        /// OpenSSL `SSL` objects not yet freed.
+        let sessions = Atomic<Int>(0)
+        let handshakes = Atomic<Int>(0)
+        let failedHandshakes = Atomic<Int>(0)
+    }
+
+    /// Connections served through this context right now.
+    public var openConnections: Int { self.counters.connections.load(ordering: .relaxed) }
+    /// OpenSSL sessions not yet freed: equal to `openConnections` at most; zero once all are gone.
+    public var liveSessions: Int { self.counters.sessions.load(ordering: .relaxed) }
+    /// Handshakes completed and failed since the context was made.
+    public var handshakeCounts: (completed: Int, failed: Int) {
+        (self.counters.handshakes.load(ordering: .relaxed), self.counters.failedHandshakes.load(ordering: .relaxed))
     }
 
     /// The SHA-256 fingerprint of the certificate new connections get, as hex.

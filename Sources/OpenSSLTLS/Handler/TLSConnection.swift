@@ -7,15 +7,14 @@ import Synchronization
 /// goes into the read BIO; ciphertext for the network comes out of the write BIO. Used only on
 /// its channel's event loop.
 final class TLSConnection {
-    /// `SSL` objects alive right now, for leak checks.
-    static let live = Atomic<Int>(0)
-
     let ssl: OpaquePointer
+    /// The context's count of live sessions, kept up to date for leak checks.
+    private let counters: TLSContext.Counters
     private let readBIO: OpaquePointer
     private let writeBIO: OpaquePointer
 
     /// Takes ownership of `ssl`.
-    init?(ssl: OpaquePointer, server: Bool) {
+    init?(ssl: OpaquePointer, server: Bool, counters: TLSContext.Counters) {
         guard let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
             SSL_free(ssl)
             return nil
@@ -28,12 +27,13 @@ final class TLSConnection {
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
-        Self.live.add(1, ordering: .relaxed)
+        self.counters = counters
+        counters.sessions.add(1, ordering: .relaxed)
     }
 
     deinit {
         SSL_free(self.ssl)
-        Self.live.subtract(1, ordering: .relaxed)
+        self.counters.sessions.subtract(1, ordering: .relaxed)
     }
 
     enum Outcome {

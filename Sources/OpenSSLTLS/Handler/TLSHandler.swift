@@ -16,12 +16,6 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias OutboundIn = ByteBuffer
     public typealias OutboundOut = ByteBuffer
 
-    /// Handlers alive right now (one per connection), for tests and metrics.
-    public static var openConnections: Int { Self.open.load(ordering: .relaxed) }
-    /// OpenSSL `SSL` objects alive right now: zero once every connection is gone, or one leaked.
-    public static var liveSessions: Int { TLSConnection.live.load(ordering: .relaxed) }
-    private static let open = Atomic<Int>(0)
-
     private enum State {
         case idle
         case handshaking
@@ -54,12 +48,12 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Lifecycle
 
     public func handlerAdded(context: ChannelHandlerContext) {
-        Self.open.add(1, ordering: .relaxed)
+        self.tlsContext.counters.connections.add(1, ordering: .relaxed)
         if context.channel.isActive { self.begin(context: context) }
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        Self.open.subtract(1, ordering: .relaxed)
+        self.tlsContext.counters.connections.subtract(1, ordering: .relaxed)
         self.tearDown(error: ChannelError.ioOnClosedChannel)
     }
 
@@ -82,7 +76,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func begin(context: ChannelHandlerContext) {
         guard case .idle = self.state else { return }
         guard let ssl = self.tlsContext.makeSSL(serverHostname: self.serverHostname),
-            let connection = TLSConnection(ssl: ssl, server: self.tlsContext.isServer)
+            let connection = TLSConnection(ssl: ssl, server: self.tlsContext.isServer, counters: self.tlsContext.counters)
         else {
             self.logger.error("cannot create a TLS session", metadata: ["error": "\(OpenSSLErrorQueue.drain())"])
             context.close(promise: nil)
@@ -131,6 +125,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch connection.handshake() {
         case .done:
             self.state = .active
+            self.tlsContext.counters.handshakes.add(1, ordering: .relaxed)
             self.handshakeTimer?.cancel()
             self.handshakeTimer = nil
             self.sendOutput(context: context, flush: true)
@@ -150,6 +145,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Send the alert OpenSSL prepared, then give up.
             self.sendOutput(context: context, flush: true)
             self.logger.debug("TLS handshake failed", metadata: ["reason": "\(reason)"])
+            self.tlsContext.counters.failedHandshakes.add(1, ordering: .relaxed)
             context.fireErrorCaught(TLSError.handshakeFailed(reason))
             self.fail(context: context)
         }
