@@ -11,18 +11,28 @@ public enum HKDF {
         defer { EVP_KDF_CTX_free(context) }
         var output = [UInt8](repeating: 0, count: length)
         var secret = secret, salt = salt, info = info
+        // OSSL_PARAM keeps pointers to its key names: they must outlive the call, so they are
+        // static strings (null-terminated in the binary), not bridged temporaries.
+        func name(_ text: StaticString) -> UnsafePointer<CChar> {
+            UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+        }
         var digest = Array("SHA256".utf8CString)
         let status = secret.withUnsafeMutableBytes { secretBytes in
             salt.withUnsafeMutableBytes { saltBytes in
                 info.withUnsafeMutableBytes { infoBytes in
                     digest.withUnsafeMutableBufferPointer { digestName in
                         var parameters = [
-                            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digestName.baseAddress, 0),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, secretBytes.baseAddress, secretBytes.count),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, saltBytes.baseAddress, saltBytes.count),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, infoBytes.baseAddress, infoBytes.count),
-                            OSSL_PARAM_construct_end(),
+                            OSSL_PARAM_construct_utf8_string(name("digest"), digestName.baseAddress, 0),
+                            OSSL_PARAM_construct_octet_string(name("key"), secretBytes.baseAddress, secretBytes.count),
                         ]
+                        // An empty salt is HKDF's default (zeros); empty info is no info.
+                        if saltBytes.count > 0 {
+                            parameters.append(OSSL_PARAM_construct_octet_string(name("salt"), saltBytes.baseAddress, saltBytes.count))
+                        }
+                        if infoBytes.count > 0 {
+                            parameters.append(OSSL_PARAM_construct_octet_string(name("info"), infoBytes.baseAddress, infoBytes.count))
+                        }
+                        parameters.append(OSSL_PARAM_construct_end())
                         return EVP_KDF_derive(context, &output, length, &parameters)
                     }
                 }
