@@ -41,14 +41,19 @@ public enum DevelopmentCertificate {
             throw .configuration(OpenSSLErrorQueue.drain())
         }
         X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, "Haven development", -1, -1, 0)
+        // A name of its own, so that trusting several development certificates stays unambiguous.
+        let unit = "certificate " + serial.prefix(6).map { String(format: "%02x", $0) }.joined()
+        X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_ASC, unit, -1, -1, 0)
         X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, "localhost", -1, -1, 0)
         X509_set_issuer_name(certificate, name)
 
         var extensionContext = X509V3_CTX()
         X509V3_set_ctx(&extensionContext, certificate, certificate, nil, nil, 0)
+        // Its own trust anchor: some TLS stacks (BoringSSL among them) accept a self-signed
+        // certificate as a root only if it says it is a CA.
         let extensions: [(Int32, String)] = [
-            (NID_basic_constraints, "critical,CA:FALSE"),
-            (NID_key_usage, "critical,digitalSignature"),
+            (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
+            (NID_key_usage, "critical,digitalSignature,keyCertSign"),
             (NID_ext_key_usage, "serverAuth"),
             (NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"),
             (NID_subject_key_identifier, "hash"),
