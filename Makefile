@@ -4,7 +4,7 @@ SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps build run test test-swift check-openapi check-dockerfile bench clean
+.PHONY: all deps build run test check-tls bench clean
 
 all: build
 
@@ -18,12 +18,18 @@ build: deps
 run: build
 	.build/debug/haven serve --migrate --host $(HOST) --port $(PORT)
 
-## test: the whole suite (unit, PostgreSQL, HTTP, command-line), then API fuzzing and the Dockerfile check
+## test: the whole suite (unit, PostgreSQL, TLS, HTTP, command-line), then API fuzzing, the TLS
+## scan and the Dockerfile check
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/check-openapi .build/debug/haven
+	scripts/check-tls .build/debug/haven
 	scripts/check-dockerfile .build/debug/haven
+
+## check-tls: testssl.sh against haven serve; fails on any finding of severity MEDIUM or worse
+check-tls: build
+	scripts/check-tls .build/debug/haven
 
 ## bench: performance figures against reference tools measured in the same run
 bench: deps

@@ -10,6 +10,11 @@ uint64_t haven_SSL_OP_hardened(void) {
     return SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET;
 }
 
+/* The server picks the suite in its own order of preference. */
+uint64_t haven_SSL_OP_server_preference(void) {
+    return SSL_OP_CIPHER_SERVER_PREFERENCE;
+}
+
 long haven_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) { return SSL_CTX_set_min_proto_version(ctx, version); }
 long haven_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) { return SSL_CTX_set_max_proto_version(ctx, version); }
 uint64_t haven_SSL_CTX_set_options(SSL_CTX *ctx, uint64_t options) { return SSL_CTX_set_options(ctx, options); }

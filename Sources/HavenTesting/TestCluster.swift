@@ -11,6 +11,8 @@ import PostgresClient
 /// speed over durability. It is stopped when the process exits; a watchdog process stops it
 /// if the test process dies without exiting cleanly.
 public enum TestCluster {
+    /// The migrated database every test database is cloned from. Never connect to it: CREATE
+    /// DATABASE … TEMPLATE fails while anyone is connected.
     public static let templateDatabase = "haven_template"
 
     /// The running cluster; starts it on first use.

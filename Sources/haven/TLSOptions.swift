@@ -18,6 +18,18 @@ struct TLSOptions: ParsableArguments {
     )
     var keyPasswordFile: String?
 
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: ArgumentHelp("PEM file of CAs whose client certificates are then required (mutual TLS).", valueName: "path")
+    )
+    var clientCA: String?
+
+    @Option(
+        name: .customLong("tls-ocsp-response"),
+        help: ArgumentHelp("DER OCSP response to staple (re-read on SIGHUP).", valueName: "path")
+    )
+    var ocspResponse: String?
+
     @Option(name: .customLong("tls-min-version"), help: "Lowest TLS version accepted: 1.2 or 1.3.")
     var minimumVersion = "1.2"
 
@@ -28,8 +40,8 @@ struct TLSOptions: ParsableArguments {
     var insecureHTTP = false
 
     func validate() throws {
-        if self.insecureHTTP && (self.certificate != nil || self.key != nil) {
-            throw ValidationError("--insecure-http cannot be combined with --tls-cert or --tls-key.")
+        if self.insecureHTTP && (self.certificate != nil || self.key != nil || self.clientCA != nil || self.ocspResponse != nil) {
+            throw ValidationError("--insecure-http cannot be combined with TLS options.")
         }
         if (self.certificate == nil) != (self.key == nil) {
             throw ValidationError("--tls-cert and --tls-key go together.")
@@ -63,7 +75,9 @@ struct TLSOptions: ParsableArguments {
                 certificateChainPath: certificate ?? "",
                 privateKeyPath: key ?? "",
                 privateKeyPassword: password,
-                minimumVersion: self.minimumVersion == "1.3" ? .tls13 : .tls12
+                clientCAPath: self.clientCA,
+                minimumVersion: self.minimumVersion == "1.3" ? .tls13 : .tls12,
+                ocspResponsePath: self.ocspResponse
             ),
             logger: logger
         )

@@ -1,5 +1,6 @@
 import Foundation
 import HavenTesting
+import OpenSSLTLS
 import PostgresClient
 import Testing
 
@@ -130,6 +131,84 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appending(path: ".haven/postgres/data/PG_VERSION").path))
         // Stopped with the server.
         #expect(!FileManager.default.fileExists(atPath: folder.appending(path: ".haven/postgres/data/postmaster.pid").path))
+    }
+
+    @Test func sighupReloadsTheCertificate() async throws {
+        try await TestDatabase.with { database in try await self.sighupReloadsTheCertificate(url: try await database.tcpURL()) }
+    }
+
+    func sighupReloadsTheCertificate(url: String) async throws {
+        let folder = URL(filePath: NSTemporaryDirectory()).appending(path: "haven-sighup-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let certificate = folder.appending(path: "cert.pem").path
+        let key = folder.appending(path: "key.pem").path
+        try DevelopmentCertificate.create(certificatePath: certificate, keyPath: key)
+        let trusted = folder.appending(path: "trusted.pem").path
+        try FileManager.default.copyItem(atPath: certificate, toPath: trusted)
+        let port = try FreePort.find()
+        let log = folder.appending(path: "serve.log").path
+        let process = try ChildProcess(
+            Self.executable.path,
+            ["serve", "--port", String(port), "--database-url", url, "--tls-cert", certificate, "--tls-key", key, "--data-dir", folder.path],
+            output: log
+        )
+        func fingerprint() async throws -> String {
+            let command = "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256"
+            return try await ChildProcess.run("/bin/sh", ["-c", command]).output
+        }
+        var before = ""
+        for _ in 0..<100 where process.isRunning {
+            before = try await fingerprint()
+            if before.contains("Fingerprint") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(before.contains("Fingerprint"), "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        // New files, then SIGHUP.
+        try FileManager.default.removeItem(atPath: certificate)
+        try FileManager.default.removeItem(atPath: key)
+        try DevelopmentCertificate.create(certificatePath: certificate, keyPath: key)
+        process.signal(SIGHUP)
+        var after = before
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await fingerprint()
+            if after != before { break }
+        }
+        #expect(after.contains("Fingerprint") && after != before)
+        #expect(process.isRunning, "SIGHUP must not stop the server")
+        process.signal(SIGTERM)
+        #expect(await process.wait() == 0)
+        #expect(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("TLS certificate reloaded"))
+    }
+
+    @Test func insecureHTTPServesPlainTextWithAWarning() async throws {
+        try await TestDatabase.with { database in try await self.insecureHTTPServesPlainText(url: try await database.tcpURL()) }
+    }
+
+    func insecureHTTPServesPlainText(url: String) async throws {
+        let folder = URL(filePath: NSTemporaryDirectory()).appending(path: "haven-plain-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = try FreePort.find()
+        let log = folder.appending(path: "serve.log").path
+        let process = try ChildProcess(
+            Self.executable.path, ["serve", "--port", String(port), "--database-url", url, "--insecure-http"], output: log
+        )
+        let probe = HTTPProbe(baseURL: try #require(URL(string: "http://127.0.0.1:\(port)")))
+        var reply: HTTPProbe.Reply?
+        for _ in 0..<100 where process.isRunning {
+            reply = try? await probe.get("/healthz")
+            if reply?.status == 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(reply?.status == 200)
+        #expect(reply?.header("Strict-Transport-Security") == nil, "no HSTS over plain HTTP")
+        process.signal(SIGTERM)
+        #expect(await process.wait() == 0)
+        #expect(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("SERVING PLAIN HTTP"))
+        let refused = try await run(["serve", "--insecure-http", "--tls-cert", "a.pem", "--tls-key", "b.pem"])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("cannot be combined"))
     }
 
     @Test func badDatabaseURLIsAClearError() async throws {

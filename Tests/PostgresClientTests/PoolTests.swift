@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func acquireTimesOutWhenEveryConnectionIsBusy() async throws {
-        let database = try await TestCluster.shared.configuration(database: TestCluster.templateDatabase)
+        let database = try await TestCluster.shared.configuration()
         let pool = try PostgresPool(configuration: .init(connection: database, maximumConnections: 1, acquireTimeout: .milliseconds(200)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pool.query("SELECT pg_sleep(1.5)") }
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func shutDownPoolRefusesWork() async throws {
-        let database = try await TestCluster.shared.configuration(database: TestCluster.templateDatabase)
+        let database = try await TestCluster.shared.configuration()
         let pool = try PostgresPool(configuration: .init(connection: database, maximumConnections: 2))
         try await pool.query("SELECT 1")
         await pool.shutdown()

@@ -7,6 +7,7 @@
 
 /* SSL_OP_* values Swift cannot import (they are built with macros). */
 uint64_t haven_SSL_OP_hardened(void);
+uint64_t haven_SSL_OP_server_preference(void);
 
 long haven_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
 long haven_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version);

@@ -109,7 +109,9 @@ public final class TLSContext: Sendable {
         let box = SSLContextBox(context)
         let minimum = configuration.profile == .modern || configuration.minimumVersion == .tls13 ? TLS1_3_VERSION : TLS1_2_VERSION
         guard haven_SSL_CTX_set_min_proto_version(context, minimum) == 1 else { throw .configuration(OpenSSLErrorQueue.drain()) }
-        _ = haven_SSL_CTX_set_options(context, haven_SSL_OP_hardened())
+        // Server order: every suite offered is strong, and scanners (testssl.sh) rate a server
+        // without an order of its own lower. Mozilla's intermediate profile leaves it off.
+        _ = haven_SSL_CTX_set_options(context, haven_SSL_OP_hardened() | haven_SSL_OP_server_preference())
         _ = haven_SSL_CTX_set_mode(context, Int(SSL_MODE_RELEASE_BUFFERS))
         guard SSL_CTX_set_cipher_list(context, TLSConfiguration.intermediateCiphers) == 1,
             SSL_CTX_set_ciphersuites(context, TLSConfiguration.tls13Ciphersuites) == 1,
