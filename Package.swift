@@ -124,7 +124,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "HavenBench",
-            dependencies: ["PostgresClient"],
+            dependencies: [
+                "PostgresClient", "OpenSSLTLS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -3,7 +3,8 @@ import PostgresClient
 
 /// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
 /// only, and prints one table of figures and ratios against reference tools run alongside.
-/// BENCH_SECONDS sets each measurement's duration (default 5), BENCH_ROUNDS the rounds (default 3).
+/// BENCH_SECONDS sets each measurement's duration (default 5), BENCH_ROUNDS the rounds (default 3),
+/// BENCH_ONLY one scenario (`pool` or `tls`).
 @main
 struct HavenBench {
     static func main() async throws {
@@ -15,9 +16,15 @@ struct HavenBench {
         var report = BenchReport()
         do {
             print("Benchmarking on \(ProcessInfo.processInfo.activeProcessorCount) cores: \(rounds) rounds of \(seconds) s per tool, medians…")
-            try await PoolScenario(
-                cluster: cluster, binaries: try await EmbeddedPostgres.findBinaries(), connections: 8, seconds: seconds, rounds: rounds
-            ).run(into: &report)
+            let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
+            if only == nil || only == "pool" {
+                try await PoolScenario(
+                    cluster: cluster, binaries: try await EmbeddedPostgres.findBinaries(), connections: 8, seconds: seconds, rounds: rounds
+                ).run(into: &report)
+            }
+            if only == nil || only == "tls" {
+                try await TLSScenario(seconds: seconds, rounds: rounds, work: folder.appending(path: "tls")).run(into: &report)
+            }
         } catch {
             try? await cluster.stop()
             try? FileManager.default.removeItem(at: folder)

@@ -57,6 +57,8 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// TLS 1.2 suites of Mozilla's intermediate profile: ECDHE or DHE key exchange, AES-GCM or
     /// ChaCha20-Poly1305 (no RC4, 3DES, CBC or SHA-1 MACs). TLS 1.3 suites are OpenSSL's defaults,
     /// which are the same three the profile names.
+    public static var intermediateCipherList: String { Self.intermediateCiphers }
+
     static let intermediateCiphers = [
         "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
         "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",

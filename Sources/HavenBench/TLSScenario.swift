@@ -1,0 +1,187 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import OpenSSLTLS
+import PostgresClient
+import ServiceLifecycle
+
+/// Haven's HTTPS (its OpenSSL handler under Hummingbird) against nginx with the same certificate,
+/// the same OpenSSL and the same suites, one after the other on 127.0.0.1: full handshakes per
+/// second (`Connection: close`, so every request is a new TLS session) and the throughput of a
+/// 100 MiB response. wrk is the client for both.
+struct TLSScenario {
+    let seconds: Int
+    let rounds: Int
+    let work: URL
+
+    static let bigSize = 100 << 20
+
+    func run(into report: inout BenchReport) async throws {
+        try FileManager.default.createDirectory(at: self.work, withIntermediateDirectories: true)
+        let certificate = self.work.appending(path: "cert.pem").path
+        let key = self.work.appending(path: "key.pem").path
+        try DevelopmentCertificate.create(certificatePath: certificate, keyPath: key)
+        let big = self.work.appending(path: "big")
+        try Data(Self.pattern(Self.bigSize)).write(to: big)
+
+        let nginxPort = try Self.freePort()
+        let nginx = try await self.startNginx(port: nginxPort, certificate: certificate, key: key)
+        defer { nginx.signal(SIGQUIT) }
+
+        var handshakes: (haven: [Double], nginx: [Double]) = ([], [])
+        var throughput: (haven: [Double], nginx: [Double]) = ([], [])
+        try await Self.withHavenServer(certificate: certificate, key: key) { havenPort in
+            for _ in 0..<self.rounds {
+                handshakes.nginx.append(try await self.wrk(port: nginxPort, path: "/hello", connections: 32, close: true).requests)
+                handshakes.haven.append(try await self.wrk(port: havenPort, path: "/hello", connections: 32, close: true).requests)
+                throughput.nginx.append(try await self.wrk(port: nginxPort, path: "/big", connections: 1, close: false).bytes)
+                throughput.haven.append(try await self.wrk(port: havenPort, path: "/big", connections: 1, close: false).bytes)
+            }
+        }
+        report.rows.append(.init(
+            scenario: "TLS full handshakes/s (Connection: close)",
+            haven: PoolScenario.median(handshakes.haven), reference: PoolScenario.median(handshakes.nginx),
+            referenceName: "nginx", unit: "req/s", target: 0.80
+        ))
+        report.rows.append(.init(
+            scenario: "TLS throughput, 100 MiB response",
+            haven: PoolScenario.median(throughput.haven) / 1_048_576, reference: PoolScenario.median(throughput.nginx) / 1_048_576,
+            referenceName: "nginx", unit: "MiB/s", target: 0.80
+        ))
+    }
+
+    /// Byte i is i % 251, as the tests use.
+    static func pattern(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8($0 % 251) }
+    }
+
+    // MARK: The two servers
+
+    static func withHavenServer(certificate: String, key: String, _ body: (Int) async throws -> Void) async throws {
+        let context = try TLSContext(configuration: TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key))
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        var big = ByteBuffer()
+        big.writeBytes(Self.pattern(Self.bigSize))
+        let body100 = big
+        let router = Router()
+        router.get("/hello") { _, _ in "hello" }
+        router.get("/big") { _, _ in
+            Response(status: .ok, body: ResponseBody(contentLength: Self.bigSize) { writer in
+                var offset = 0
+                while offset < Self.bigSize {
+                    let size = min(1 << 20, Self.bigSize - offset)
+                    try await writer.write(body100.getSlice(at: offset, length: size) ?? ByteBuffer())
+                    offset += size
+                }
+                try await writer.finish(nil)
+            })
+        }
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let application = Application(
+            router: router,
+            server: .http1OpenSSL(context: context),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = await iterator.next() ?? 0
+            do {
+                try await body(port)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    func startNginx(port: Int, certificate: String, key: String) async throws -> ChildProcess {
+        let configuration = """
+            worker_processes \(ProcessInfo.processInfo.activeProcessorCount);
+            daemon off;
+            pid \(self.work.path)/nginx.pid;
+            error_log \(self.work.path)/nginx-error.log warn;
+            user root;
+            events { worker_connections 4096; }
+            http {
+                access_log off;
+                keepalive_requests 100000;
+                client_body_temp_path \(self.work.path);
+                proxy_temp_path \(self.work.path);
+                fastcgi_temp_path \(self.work.path);
+                uwsgi_temp_path \(self.work.path);
+                scgi_temp_path \(self.work.path);
+                server {
+                    listen 127.0.0.1:\(port) ssl;
+                    ssl_certificate \(certificate);
+                    ssl_certificate_key \(key);
+                    ssl_protocols TLSv1.2 TLSv1.3;
+                    ssl_ciphers \(TLSConfiguration.intermediateCipherList);
+                    ssl_session_cache off;
+                    ssl_session_tickets off;
+                    location = /hello { default_type text/plain; return 200 "hello"; }
+                    location = /big { root \(self.work.path); default_type application/octet-stream; }
+                }
+            }
+            """
+        let file = self.work.appending(path: "nginx.conf").path
+        try configuration.write(toFile: file, atomically: true, encoding: .utf8)
+        let nginx = try ChildProcess("/usr/sbin/nginx", ["-c", file], output: self.work.appending(path: "nginx.out").path)
+        for _ in 0..<100 {
+            let probe = try await ChildProcess.run("/usr/bin/curl", ["-sk", "https://127.0.0.1:\(port)/hello"])
+            if probe.output == "hello" { return nginx }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchError.toolFailed("nginx", (try? String(contentsOfFile: self.work.appending(path: "nginx-error.log").path, encoding: .utf8)) ?? "")
+    }
+
+    // MARK: Load
+
+    /// Requests/s and bytes/s that wrk measured.
+    func wrk(port: Int, path: String, connections: Int, close: Bool) async throws -> (requests: Double, bytes: Double) {
+        var arguments = ["-t", connections > 1 ? "2" : "1", "-c", String(connections), "-d", "\(self.seconds)s", "--latency"]
+        if close { arguments += ["-H", "Connection: close"] }
+        arguments.append("https://127.0.0.1:\(port)\(path)")
+        let (status, output) = try await ChildProcess.run("/usr/bin/wrk", arguments)
+        guard status == 0 else { throw BenchError.toolFailed("wrk \(arguments.joined(separator: " "))", output) }
+        func value(after label: String) -> Double? {
+            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
+            let text = line.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+            let units: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024), ("B", 1)]
+            for (suffix, factor) in units where text.hasSuffix(suffix) {
+                return Double(text.dropLast(suffix.count)).map { $0 * factor }
+            }
+            return Double(text)
+        }
+        guard let requests = value(after: "Requests/sec:"), let bytes = value(after: "Transfer/sec:") else {
+            throw BenchError.toolFailed("wrk output", output)
+        }
+        if output.contains("Non-2xx") || output.contains("Socket errors") && !close {
+            throw BenchError.toolFailed("wrk saw errors", output)
+        }
+        return (requests, bytes)
+    }
+
+    static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
