@@ -22,10 +22,14 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 libssl3 libargon2-1 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin haven
+ && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin haven \
+ && install -d -o haven -g haven -m 0700 /var/lib/haven
 COPY --from=build /out/haven /usr/local/bin/haven
 USER haven
-EXPOSE 8080
-# The image has no PostgreSQL of its own: set HAVEN_DATABASE_URL, run `haven migrate` once, then serve.
+WORKDIR /var/lib/haven
+EXPOSE 8443
+# The image has no PostgreSQL of its own: set HAVEN_DATABASE_URL, run `haven migrate` once, then
+# serve. Mount the certificate and key and pass --tls-cert/--tls-key; without them Haven makes a
+# self-signed development certificate in /var/lib/haven/.haven/tls.
 ENTRYPOINT ["/usr/local/bin/haven"]
-CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8443"]
