@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "HavenBench",
             dependencies: [
-                "PostgresClient", "OpenSSLTLS",
+                "HavenTesting", "PostgresClient", "OpenSSLTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "OpenSSLTLSTests",
             dependencies: [
-                "OpenSSLTLS", "PostgresClient",
+                "HavenTesting", "OpenSSLTLS", "PostgresClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

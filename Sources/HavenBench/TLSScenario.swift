@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import OpenSSLTLS
 import PostgresClient
-import ServiceLifecycle
+import HavenTesting
 
 /// Haven's HTTPS (its OpenSSL handler under Hummingbird) against nginx with the same certificate,
 /// the same OpenSSL and the same suites, one after the other on 127.0.0.1: full handshakes per
@@ -79,31 +79,19 @@ struct TLSScenario {
                 try await writer.finish(nil)
             })
         }
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let application = Application(
-            router: router,
-            server: .http1OpenSSL(context: context),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
+        try await LiveServer.serving(
+            { onServerRunning in
+                Application(
+                    router: router,
+                    server: .http1OpenSSL(context: context),
+                    configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: onServerRunning,
+                    logger: logger
+                )
             },
-            logger: logger
+            logger: logger,
+            body
         )
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            do {
-                try await body(port)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
     }
 
     func startNginx(port: Int, certificate: String, key: String) async throws -> ChildProcess {

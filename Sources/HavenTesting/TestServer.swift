@@ -6,7 +6,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import OpenSSLTLS
-import ServiceLifecycle
 
 /// Haven's HTTP application served over real TLS on a free port of 127.0.0.1 for the duration
 /// of a test.
@@ -27,41 +26,16 @@ public struct TestServer: Sendable {
     ) async throws -> Result {
         let services = HavenServices(pool: database.pool, migrator: try HavenSchema.migrator())
         let tls = try TestCertificate.serverContext()
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let application = HavenServer.application(
-            services: services, host: "127.0.0.1", port: 0, server: .http1OpenSSL(context: tls), overTLS: true,
+        return try await LiveServer.serving(
+            { onServerRunning in
+                HavenServer.application(
+                    services: services, host: "127.0.0.1", port: 0, server: .http1OpenSSL(context: tls), overTLS: true,
+                    logger: TestCluster.logger, onServerRunning: onServerRunning
+                )
+            },
             logger: TestCluster.logger
-        ) { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: TestCluster.logger))
-        return try await withThrowingTaskGroup(of: Result?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await group.triggerGracefulShutdown()
-                throw TestServerError.didNotStart
-            }
-            let server = TestServer(baseURL: URL(string: "https://localhost:\(port)")!, services: services, tls: tls)
-            let result: Result
-            do {
-                result = try await body(server)
-            } catch {
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
+        ) { port in
+            try await body(TestServer(baseURL: URL(string: "https://localhost:\(port)")!, services: services, tls: tls))
         }
     }
-}
-
-enum TestServerError: Error {
-    case didNotStart
 }

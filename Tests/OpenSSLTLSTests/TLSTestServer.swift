@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import OpenSSLTLS
 import PostgresClient
-import ServiceLifecycle
+import HavenTesting
 
 /// A Hummingbird server over Haven's OpenSSL TLS on a free port, with routes for moving large
 /// bodies: the thing the interop tests talk to.
@@ -61,36 +61,19 @@ struct TLSTestServer: Sendable {
                 try await writer.finish(nil)
             })
         }
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let application = Application(
-            router: router,
-            server: .http1OpenSSL(context: context),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
+        return try await LiveServer.serving(
+            { onServerRunning in
+                Application(
+                    router: router,
+                    server: .http1OpenSSL(context: context),
+                    configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: onServerRunning,
+                    logger: logger
+                )
             },
             logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Result?.self) { tasks in
-            tasks.addTask {
-                try await group.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            let server = TLSTestServer(port: port, context: context)
-            do {
-                let result = try await body(server)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+        ) { port in
+            try await body(TLSTestServer(port: port, context: context))
         }
     }
 
