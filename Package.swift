@@ -84,7 +84,8 @@ let package = Package(
             name: "HavenCore",
             dependencies: ["PostgresClient", "PasswordHashing", "OpenSSLTLS", "HavenSchema",
                 .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedFiles"]
         ),
         .target(
             name: "HavenAPI",
@@ -101,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "haven",
             dependencies: [
-                "HavenAPI", "HavenCore", "HavenSchema", "OpenSSLTLS", "PostgresClient",
+                "HavenAPI", "HavenCore", "HavenSchema", "OpenSSLTLS", "PasswordHashing", "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -113,7 +114,7 @@ let package = Package(
         .target(
             name: "HavenTesting",
             dependencies: [
-                "HavenAPI", "HavenCore", "HavenSchema", "OpenSSLTLS", "PostgresClient",
+                "HavenAPI", "HavenCore", "HavenSchema", "OpenSSLTLS", "PasswordHashing", "PostgresClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

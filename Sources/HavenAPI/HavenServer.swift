@@ -10,18 +10,25 @@ public enum HavenServer {
     /// Every operation of the API, in the order they are registered.
     public static func routes(services: HavenServices) -> [APIRoute] {
         HealthRoutes.routes(services: services) + [OpenAPIDocument.route]
+            + AuthRoutes.routes(accounts: services.accounts)
+            + MeRoutes.routes(accounts: services.accounts)
+            + StaffRoutes.routes(accounts: services.accounts)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.
     /// - Parameter overTLS: whether responses travel over HTTPS (and so carry HSTS)
-    public static func router(routes: [APIRoute], overTLS: Bool) -> Router<HavenRequestContext> {
+    public static func router(routes: [APIRoute], services: HavenServices, overTLS: Bool) -> Router<HavenRequestContext> {
         let router = Router(context: HavenRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: overTLS))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
+        router.add(middleware: AuthenticationMiddleware(accounts: services.accounts))
+        router.add(middleware: CSRFMiddleware(accounts: services.accounts))
+        let requireSecondFactor = services.accounts.configuration.requireSecondFactorForStaff
         for route in routes {
             router.on(route.routerPath, method: route.method) { request, context in
-                try await route.handler(request, context)
+                try route.admit(context, requireSecondFactorForStaff: requireSecondFactor)
+                return try await route.handler(request, context)
             }
         }
         return router
@@ -43,7 +50,7 @@ public enum HavenServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: self.router(routes: self.routes(services: services), overTLS: overTLS),
+            router: self.router(routes: self.routes(services: services), services: services, overTLS: overTLS),
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: onServerRunning,

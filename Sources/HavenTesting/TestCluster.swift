@@ -36,7 +36,7 @@ public enum TestCluster {
         }
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "haven.test")
         logger.logLevel = ProcessInfo.processInfo.environment["HAVEN_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger

@@ -22,18 +22,26 @@ public struct TestServer: Sendable {
     /// Boots the app on `database`, runs `body`, then shuts the server down gracefully.
     public static func with<Result: Sendable>(
         database: TestDatabase,
+        accounts configuration: AccountsConfiguration = AccountsConfiguration(),
+        logger: Logger = TestCluster.logger,
         _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
-        let services = HavenServices(pool: database.pool, migrator: try HavenSchema.migrator())
+        let services = HavenServices(
+            pool: database.pool, migrator: try HavenSchema.migrator(),
+            accounts: Accounts(
+                pool: database.pool, hashing: try TestServices.hashing, secret: TestServices.secret, configuration: configuration,
+                logger: logger
+            )
+        )
         let tls = try TestCertificate.serverContext()
         return try await LiveServer.serving(
             { onServerRunning in
                 HavenServer.application(
                     services: services, host: "127.0.0.1", port: 0, server: .http1OpenSSL(context: tls), overTLS: true,
-                    logger: TestCluster.logger, onServerRunning: onServerRunning
+                    logger: logger, onServerRunning: onServerRunning
                 )
             },
-            logger: TestCluster.logger
+            logger: logger
         ) { port in
             try await body(TestServer(baseURL: URL(string: "https://localhost:\(port)")!, services: services, tls: tls))
         }

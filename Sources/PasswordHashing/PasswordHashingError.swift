@@ -6,6 +6,8 @@ public enum PasswordHashingError: Error, Sendable, Equatable, CustomStringConver
     case malformedHash
     /// libargon2 reported an error.
     case argon2(code: Int32, message: String)
+    /// Too many hashes are waiting: try again shortly.
+    case overloaded
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum PasswordHashingError: Error, Sendable, Equatable, CustomStringConver
                 + "are below the minimum m=19456,t=2,p=1"
         case .malformedHash: "the stored password hash is not an Argon2id PHC string"
         case .argon2(let code, let message): "Argon2 error \(code): \(message)"
+        case .overloaded: "too many password checks are waiting; try again shortly"
         }
     }
 }

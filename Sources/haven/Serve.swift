@@ -2,6 +2,7 @@ import ArgumentParser
 import HavenAPI
 import HavenCore
 import HavenSchema
+import PasswordHashing
 import OpenSSLTLS
 import Hummingbird
 import Logging
@@ -20,6 +21,11 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @OptionGroup var tls: TLSOptions
+
+    @OptionGroup var secrets: SecretOptions
+
+    @Option(name: .customLong("public-url"), help: "The address users reach Haven at, for links in mail. Default: https://<host>:<port>.")
+    var publicURL: String?
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -43,8 +49,16 @@ struct Serve: AsyncParsableCommand {
                 if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied)"]) }
             }
             try await migrator.verify(on: pool)
-            let services = HavenServices(pool: pool, migrator: migrator)
-            let tlsContext = try self.tls.makeContext(dataFolder: try self.database.dataFolder(), logger: logger)
+            let dataFolder = try self.database.dataFolder()
+            let hashing = try self.secrets.hashingPool()
+            defer { hashing.shutdown() }
+            let accounts = Accounts(
+                pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: dataFolder, logger: logger),
+                configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL ?? "https://\(self.host):\(self.port)"),
+                logger: logger
+            )
+            let services = HavenServices(pool: pool, migrator: migrator, accounts: accounts)
+            let tlsContext = try self.tls.makeContext(dataFolder: dataFolder, logger: logger)
             let scheme = tlsContext == nil ? "http" : "https"
             let application = HavenServer.application(
                 services: services, host: self.host, port: self.port,

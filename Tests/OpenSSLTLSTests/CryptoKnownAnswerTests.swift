@@ -19,23 +19,31 @@ import Testing
     @Test func hmacSHA256RFC4231() {
         // Test case 1
         #expect(
-            hex(HMACSHA256.authenticationCode(for: Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)))
+            hex(HMAC.authenticationCode(for: Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)))
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         )
         // Test case 2
         #expect(
-            hex(HMACSHA256.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
+            hex(HMAC.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         )
         // Test case 6: a key longer than the block size.
         #expect(
-            hex(HMACSHA256.authenticationCode(
+            hex(HMAC.authenticationCode(
                 for: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8), key: [UInt8](repeating: 0xaa, count: 131)
             )) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         )
-        let code = HMACSHA256.authenticationCode(for: Array("message".utf8), key: Array("key".utf8))
-        #expect(HMACSHA256.isValid(code, for: Array("message".utf8), key: Array("key".utf8)))
-        #expect(!HMACSHA256.isValid(code, for: Array("messagf".utf8), key: Array("key".utf8)))
+        let code = HMAC.authenticationCode(for: Array("message".utf8), key: Array("key".utf8))
+        #expect(HMAC.isValid(code, for: Array("message".utf8), key: Array("key".utf8)))
+        #expect(!HMAC.isValid(code, for: Array("messagf".utf8), key: Array("key".utf8)))
+    }
+
+    @Test func hmacSHA1RFC2202() {
+        // Test case 2 of RFC 2202 (HMAC-SHA-1, used by TOTP).
+        #expect(
+            hex(HMAC.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8), digest: .sha1))
+                == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        )
     }
 
     @Test func constantTimeCompare() {

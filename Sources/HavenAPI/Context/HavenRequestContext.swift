@@ -1,14 +1,29 @@
+import HavenCore
 import Hummingbird
+import NIOCore
 
-/// What a Haven route handler knows about its request beyond the request itself.
-/// Later, the authenticated actor lives here.
+/// What a Haven route handler knows about its request beyond the request itself: who is calling
+/// (once the authentication middleware has looked) and from where.
 public struct HavenRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The signed-in caller, if any.
+    public var actor: Actor?
+    /// Whether `actor` came from the session cookie (and so needs CSRF protection).
+    public var authenticatedByCookie = false
+    /// The peer's IP address (only ever stored truncated).
+    public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies larger than this are refused with 413 before a handler reads them whole.
     public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The caller, or `AccountError.notSignedIn`.
+    public func requireActor() throws -> Actor {
+        guard let actor = self.actor else { throw AccountError.notSignedIn }
+        return actor
+    }
 }

@@ -5,6 +5,9 @@ extension HTTPField.Name {
     static let referrerPolicy = Self.constant("Referrer-Policy")
     static let crossOriginResourcePolicy = Self.constant("Cross-Origin-Resource-Policy")
     static let strictTransportSecurity = Self.constant("Strict-Transport-Security")
+    static let csrfToken = Self.constant("X-CSRF-Token")
+    static let secFetchSite = Self.constant("Sec-Fetch-Site")
+    static let retryAfter = Self.constant("Retry-After")
 
     /// A header name written in the source; an invalid one is a programming error.
     private static func constant(_ name: String) -> Self {

@@ -12,6 +12,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response(requestID: context.id)
+        } catch let error as any ProblemConvertible {
+            return error.problem.response(requestID: context.id)
         } catch let error as HTTPError {
             return Problem(ProblemKind.forStatus(error.status), detail: error.body).response(requestID: context.id)
         } catch let error as any HTTPResponseError {

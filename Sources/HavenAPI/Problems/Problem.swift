@@ -11,12 +11,19 @@ public struct Problem: Error, Sendable, Equatable, Codable {
     public var detail: String?
     /// The request id, so a user's report can be matched to the logs.
     public var instance: String?
+    /// Seconds before a retry makes sense (sent as `Retry-After`, not in the body).
+    public var retryAfter: Int?
 
-    public init(_ kind: ProblemKind, detail: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, instance
+    }
+
+    public init(_ kind: ProblemKind, detail: String? = nil, retryAfter: Int? = nil) {
         self.type = kind.type
         self.title = kind.title
         self.status = Int(kind.status.code)
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     /// Encodes the problem as an HTTP response.
@@ -29,10 +36,16 @@ public struct Problem: Error, Sendable, Equatable, Codable {
         let body = (try? encoder.encode(problem)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfter = self.retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(
             status: HTTPResponse.Status(code: self.status),
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
         )
     }
+}
+
+/// An error that knows which problem it is reported as.
+public protocol ProblemConvertible: Error {
+    var problem: Problem { get }
 }

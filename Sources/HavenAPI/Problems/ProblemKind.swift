@@ -29,6 +29,34 @@ public struct ProblemKind: Sendable, Hashable {
     public static let notReady = ProblemKind(
         slug: "not-ready", title: "The service is not ready", status: .serviceUnavailable
     )
+    public static let invalidCredentials = ProblemKind(
+        slug: "invalid-credentials", title: "The credentials are not valid", status: .unauthorized
+    )
+    public static let secondFactorRequired = ProblemKind(
+        slug: "second-factor-required", title: "A second factor is required", status: .unauthorized
+    )
+    public static let tooManyAttempts = ProblemKind(slug: "too-many-attempts", title: "Too many attempts", status: .tooManyRequests)
+    public static let busy = ProblemKind(slug: "busy", title: "Busy, try again shortly", status: .serviceUnavailable)
+    public static let passwordRejected = ProblemKind(
+        slug: "password-rejected", title: "The password is not acceptable", status: .unprocessableContent
+    )
+    public static let tokenInvalid = ProblemKind(
+        slug: "token-invalid", title: "The link or token is not valid", status: .badRequest
+    )
+    public static let reauthenticationRequired = ProblemKind(
+        slug: "reauthentication-required", title: "Enter your password again", status: .forbidden
+    )
+    public static let secondFactorEnrolmentRequired = ProblemKind(
+        slug: "second-factor-enrolment-required", title: "Set up two-factor authentication first", status: .forbidden
+    )
+    public static let conflict = ProblemKind(slug: "email-taken", title: "This email address is already in use", status: .conflict)
+    public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
+    public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
+    public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)
+    public static let crossOrigin = ProblemKind(slug: "cross-origin", title: "Cross-site request refused", status: .forbidden)
+    public static let csrfTokenMissing = ProblemKind(
+        slug: "csrf-token-invalid", title: "Missing or wrong anti-CSRF token", status: .forbidden
+    )
     public static let internalError = ProblemKind(
         slug: "internal-error", title: "Something went wrong on our side", status: .internalServerError
     )

@@ -1,15 +1,19 @@
+import HavenCore
 import Hummingbird
 
 /// One operation of the HTTP API: method, path as the OpenAPI document writes it
 /// (`/documents/{id}`), who may call it, and its handler. The router, the OpenAPI consistency
 /// test and the authorisation-matrix test all read the same list of these.
 public struct APIRoute: Sendable {
-    /// Who may call an operation at all; finer decisions belong to HavenCore's access policy.
+    /// Who may call an operation at all; finer decisions belong to HavenCore.
     public enum Audience: Sendable, Equatable {
         /// Anyone, signed in or not (`security: []` in the OpenAPI document).
         case everyone
-        /// Signed-in users only.
-        case signedIn
+        /// Signed-in users; through an API token only if it has `scope` (nil: sessions only).
+        /// Staff must have enrolled their second factor.
+        case signedIn(scope: APITokenScope?)
+        /// Signed in by session, also staff who have not enrolled a second factor yet (so they can).
+        case signedInBeforeSecondFactor
     }
 
     public typealias Handler = @Sendable (Request, HavenRequestContext) async throws -> Response
@@ -36,5 +40,27 @@ public struct APIRoute: Sendable {
                 segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
             }.joined(separator: "/")
         )
+    }
+}
+
+extension APIRoute {
+    /// Refuses the request unless the caller is in the route's audience.
+    func admit(_ context: HavenRequestContext, requireSecondFactorForStaff: Bool) throws {
+        let scope: APITokenScope?
+        switch self.audience {
+        case .everyone:
+            return
+        case .signedIn(let required):
+            scope = required
+        case .signedInBeforeSecondFactor:
+            scope = nil
+        }
+        let actor = try context.requireActor()
+        if case .apiToken(_, let scopes) = actor.credential {
+            guard let scope, scopes.contains(scope) else { throw AccountError.forbidden }
+        }
+        if self.audience != .signedInBeforeSecondFactor, requireSecondFactorForStaff, actor.role.isStaff, !actor.twoFactorEnabled {
+            throw AccountError.secondFactorEnrolmentRequired
+        }
     }
 }

@@ -5,9 +5,11 @@ import PostgresClient
 public struct HavenServices: Sendable {
     public let pool: PostgresPool
     public let readiness: Readiness
+    public let accounts: Accounts
 
-    public init(pool: PostgresPool, migrator: Migrator) {
+    public init(pool: PostgresPool, migrator: Migrator, accounts: Accounts) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
+        self.accounts = accounts
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+
+/// A JSON request body with a fixed set of fields: a field the client may not set is refused,
+/// never silently ignored.
+protocol JSONRequest: Decodable {
+    /// The JSON keys the body may have.
+    static var fields: Set<String> { get }
+}
+
+extension Request {
+    /// Decodes a JSON body strictly: `application/json` only (415 otherwise), at most the context's
+    /// upload size (413), valid JSON (400), an object with known fields only (400), each of the
+    /// right type (422).
+    func decodeJSON<Body: JSONRequest>(_: Body.Type, context: HavenRequestContext) async throws -> Body {
+        let mediaType = self.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw Problem(.unsupportedMediaType, detail: "Send the body as application/json.")
+        }
+        let buffer = try await self.body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer.readableBytesView)
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw Problem(.malformedBody, detail: "Expected a JSON object.")
+        }
+        let unknown = Set(object.keys).subtracting(Body.fields)
+        guard unknown.isEmpty else {
+            throw Problem(.unknownField, detail: "Not a field you can set: \(unknown.sorted().joined(separator: ", ")).")
+        }
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try decoder.decode(Body.self, from: data)
+        } catch {
+            throw Problem(.invalidInput, detail: "A field is missing or has the wrong type.")
+        }
+    }
+}
+
+extension JSONBody {
+    /// 200 with a JSON body in snake_case.
+    static func snakeCase<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(value) else { return Problem(.internalError).response(requestID: nil) }
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// An account as the rest of Haven sees it (never with its secrets).
+public struct Account: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var email: String
+    public var displayName: String?
+    public var role: Role
+    public var status: AccountStatus
+    public var twoFactorEnabled: Bool
+    public var createdAt: Date
+}

@@ -1,0 +1,98 @@
+import Foundation
+import PasswordHashing
+import PostgresClient
+
+/// What a sign-in offers besides the password.
+public struct SecondFactor: Sendable, Equatable {
+    public var totpCode: String?
+    public var recoveryCode: String?
+
+    public init(totpCode: String? = nil, recoveryCode: String? = nil) {
+        self.totpCode = totpCode
+        self.recoveryCode = recoveryCode
+    }
+
+    var isEmpty: Bool { (self.totpCode ?? "").isEmpty && (self.recoveryCode ?? "").isEmpty }
+}
+
+extension Accounts {
+    /// Signs in with email and password (and a second factor when enrolled); opens a new session.
+    ///
+    /// Every failure — unknown email, wrong password, disabled account, wrong code — is the same
+    /// `.invalidCredentials` after the same Argon2 work, and counts against both the email and
+    /// the source address.
+    public func signIn(email: String, password: String, secondFactor: SecondFactor = SecondFactor(), client: ClientInfo) async throws -> NewSession {
+        let normalized = (try? Self.normalizedEmail(email)) ?? email.lowercased()
+        let keys = self.throttle.keys(email: normalized, client: client)
+        try await self.throttle.check(keys)
+        let candidate = password.precomposedStringWithCompatibilityMapping
+        guard candidate.unicodeScalars.count <= PasswordPolicy.maximumLength else {
+            try await self.throttle.recordFailure(keys)
+            throw AccountError.invalidCredentials
+        }
+        let row = try await self.pool.query(
+            """
+            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, password_hash
+            FROM accounts WHERE email = \(normalized) AND status <> 'deleted'
+            """
+        ).first
+        guard let row, let storedHash = try row.decode(column: 7, as: String?.self) else {
+            _ = try await self.hashing { try await self.hashing.verifyWithoutAccount(candidate) }
+            try await self.throttle.recordFailure(keys)
+            throw AccountError.invalidCredentials
+        }
+        let account = try Self.account(from: row)
+        let verification = try await self.hashing { try await self.hashing.verify(candidate, against: storedHash) }
+        guard verification != .invalid, account.status == .active else {
+            try await self.throttle.recordFailure(keys)
+            throw AccountError.invalidCredentials
+        }
+        if account.twoFactorEnabled {
+            if secondFactor.isEmpty { throw AccountError.secondFactorRequired }
+            guard try await self.acceptSecondFactor(secondFactor, accountID: account.id) else {
+                try await self.throttle.recordFailure(keys)
+                throw AccountError.invalidCredentials
+            }
+        }
+        if verification == .validNeedsRehash {
+            let fresh = try await self.hashing { try await self.hashing.hash(candidate) }
+            try await self.pool.execute("UPDATE accounts SET password_hash = \(fresh), updated_at = now() WHERE id = \(account.id)")
+        }
+        try await self.throttle.reset(keys.filter { $0.hasPrefix("account:") })
+        return try await self.pool.withConnection { connection in
+            try await self.openSession(for: account, client: client, on: connection)
+        }
+    }
+
+    /// Checks the password (and second factor) of a signed-in actor again and records the time,
+    /// opening the re-authentication window for sensitive actions.
+    public func reauthenticate(_ actor: Actor, password: String, secondFactor: SecondFactor = SecondFactor(), client: ClientInfo) async throws {
+        guard let sessionID = actor.sessionID else { throw AccountError.forbidden }
+        try await self.verifyPassword(of: actor, password: password, secondFactor: secondFactor, client: client)
+        try await self.pool.execute("UPDATE sessions SET authenticated_at = now() WHERE id = \(sessionID)")
+    }
+
+    /// Verifies the actor's own password (and second factor when enrolled), throttled like sign-in.
+    func verifyPassword(
+        of actor: Actor, password: String, secondFactor: SecondFactor, client: ClientInfo, requireSecondFactor: Bool = true
+    ) async throws {
+        let keys = self.throttle.keys(email: actor.email, client: client)
+        try await self.throttle.check(keys)
+        let stored = try await self.pool.query("SELECT password_hash FROM accounts WHERE id = \(actor.accountID)")
+            .first?.decode(column: 0, as: String?.self)
+        let candidate = password.precomposedStringWithCompatibilityMapping
+        guard let stored, candidate.unicodeScalars.count <= PasswordPolicy.maximumLength,
+            try await self.hashing({ try await self.hashing.verify(candidate, against: stored) }) != .invalid
+        else {
+            try await self.throttle.recordFailure(keys)
+            throw AccountError.invalidCredentials
+        }
+        if actor.twoFactorEnabled && requireSecondFactor {
+            if secondFactor.isEmpty { throw AccountError.secondFactorRequired }
+            guard try await self.acceptSecondFactor(secondFactor, accountID: actor.accountID) else {
+                try await self.throttle.recordFailure(keys)
+                throw AccountError.invalidCredentials
+            }
+        }
+    }
+}

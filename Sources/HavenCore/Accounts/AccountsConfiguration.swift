@@ -1,0 +1,24 @@
+/// The rules and limits of sign-in, sessions and recovery; defaults follow the security brief.
+public struct AccountsConfiguration: Sendable {
+    public var passwordPolicy = PasswordPolicy()
+    /// A session unused this long ends.
+    public var sessionIdleTimeout: Duration = .seconds(30 * 60)
+    /// A session ends this long after sign-in, used or not.
+    public var sessionAbsoluteTimeout: Duration = .seconds(12 * 3600)
+    public var invitationLifetime: Duration = .seconds(7 * 86_400)
+    public var passwordResetLifetime: Duration = .seconds(30 * 60)
+    /// Sensitive actions need the password re-entered when the last entry is older than this.
+    public var reauthenticationWindow: Duration = .seconds(15 * 60)
+    /// Moderators and administrators must enrol TOTP before using the platform.
+    public var requireSecondFactorForStaff = true
+    /// Failures allowed per account or source before back-off starts.
+    public var throttleFreeFailures = 5
+    /// The longest back-off after repeated failures.
+    public var throttleMaximumDelay: Duration = .seconds(15 * 60)
+    /// The address mails link to, e.g. `https://haven.example.org`.
+    public var publicURL = "https://localhost:8080"
+    /// The name authenticator apps show.
+    public var issuer = "Haven"
+
+    public init() {}
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import HavenCore
+import PasswordHashing
+import HavenSchema
+import PostgresClient
+
+/// `haven admin …`: staff tasks from the command line, for the first administrator.
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Administration from the command line.",
+        subcommands: [AdminInvite.self]
+    )
+}
+
+/// `haven admin invite`: invite someone (the first administrator, typically) and print the link.
+struct AdminInvite: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invite",
+        abstract: "Invite an account and print its single-use acceptance token (shown here only)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var secrets: SecretOptions
+
+    @Option(help: "Email address to invite.")
+    var email: String
+
+    @Option(help: "member, moderator or administrator.")
+    var role: String = "administrator"
+
+    @Option(name: .customLong("public-url"), help: "The address users reach Haven at.")
+    var publicURL = "https://localhost:8080"
+
+    func run() async throws {
+        guard let role = Role(rawValue: self.role) else { throw ValidationError("--role must be member, moderator or administrator") }
+        let logger = self.database.makeLogger(label: "haven.admin")
+        try await self.database.withPool(size: 1, logger: logger) { pool in
+            try await HavenSchema.migrator().verify(on: pool)
+            let hashing = try self.secrets.hashingPool()
+            defer { hashing.shutdown() }
+            let accounts = Accounts(
+                pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: try self.database.dataFolder(), logger: logger),
+                configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL), logger: logger
+            )
+            let (invitation, token) = try await accounts.invite(email: self.email, role: role, by: nil)
+            print("Invited \(invitation.email) as \(role.rawValue); the invitation expires \(invitation.expiresAt.formatted(.iso8601)).")
+            print("Accept it within that time with this single-use token (it is not shown again):")
+            print("  \(token.text)")
+            print("e.g. POST \(self.publicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}")
+        }
+    }
+}
