@@ -21,7 +21,10 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
             let segments = request.uri.path.split(separator: "/")
-            guard let match = self.templates.first(where: { Self.matches($0.segments, segments) }) else { throw error }
+            // The most specific template wins, as in the router: literal segments over parameters.
+            let match = self.templates.filter { Self.matches($0.segments, segments) }
+                .min { $0.segments.filter { $0 == nil }.count < $1.segments.filter { $0 == nil }.count }
+            guard let match else { throw error }
             var response = Problem(.methodNotAllowed).response(requestID: context.id)
             response.headers[.allow] = match.allow
             return response

@@ -41,7 +41,7 @@ public struct ProblemKind: Sendable, Hashable {
         slug: "password-rejected", title: "The password is not acceptable", status: .unprocessableContent
     )
     public static let tokenInvalid = ProblemKind(
-        slug: "token-invalid", title: "The link or token is not valid", status: .badRequest
+        slug: "token-invalid", title: "The link or token is not valid", status: .forbidden
     )
     public static let reauthenticationRequired = ProblemKind(
         slug: "reauthentication-required", title: "Enter your password again", status: .forbidden

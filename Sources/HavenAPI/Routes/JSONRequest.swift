@@ -22,6 +22,10 @@ extension Request {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw Problem(.malformedBody, detail: "Expected a JSON object.")
         }
+        guard !Self.containsNUL(object) else {
+            // PostgreSQL text cannot hold U+0000, and no legitimate field needs it.
+            throw Problem(.invalidInput, detail: "Text fields cannot contain NUL characters.")
+        }
         let unknown = Set(object.keys).subtracting(Body.fields)
         guard unknown.isEmpty else {
             throw Problem(.unknownField, detail: "Not a field you can set: \(unknown.sorted().joined(separator: ", ")).")
@@ -32,6 +36,17 @@ extension Request {
             return try decoder.decode(Body.self, from: data)
         } catch {
             throw Problem(.invalidInput, detail: "A field is missing or has the wrong type.")
+        }
+    }
+}
+
+extension Request {
+    static func containsNUL(_ value: Any) -> Bool {
+        switch value {
+        case let text as String: text.unicodeScalars.contains("\u{0}")
+        case let array as [Any]: array.contains(where: Self.containsNUL)
+        case let object as [String: Any]: object.contains { Self.containsNUL($0.key) || Self.containsNUL($0.value) }
+        default: false
         }
     }
 }

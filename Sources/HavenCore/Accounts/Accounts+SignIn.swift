@@ -22,20 +22,23 @@ extension Accounts {
     /// `.invalidCredentials` after the same Argon2 work, and counts against both the email and
     /// the source address.
     public func signIn(email: String, password: String, secondFactor: SecondFactor = SecondFactor(), client: ClientInfo) async throws -> NewSession {
-        let normalized = (try? Self.normalizedEmail(email)) ?? email.lowercased()
-        let keys = self.throttle.keys(email: normalized, client: client)
+        // Something that is not an email address is an unknown account, checked like any other.
+        let normalized = try? Self.normalizedEmail(email)
+        let keys = self.throttle.keys(email: normalized ?? "invalid", client: client)
         try await self.throttle.check(keys)
         let candidate = password.precomposedStringWithCompatibilityMapping
         guard candidate.unicodeScalars.count <= PasswordPolicy.maximumLength else {
             try await self.throttle.recordFailure(keys)
             throw AccountError.invalidCredentials
         }
-        let row = try await self.pool.query(
-            """
-            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, password_hash
-            FROM accounts WHERE email = \(normalized) AND status <> 'deleted'
-            """
-        ).first
+        let row = try await normalized.asyncMap { normalized in
+            try await self.pool.query(
+                """
+                SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, password_hash
+                FROM accounts WHERE email = \(normalized) AND status <> 'deleted'
+                """
+            ).first
+        } ?? nil
         guard let row, let storedHash = try row.decode(column: 7, as: String?.self) else {
             _ = try await self.hashing { try await self.hashing.verifyWithoutAccount(candidate) }
             try await self.throttle.recordFailure(keys)
@@ -94,5 +97,13 @@ extension Accounts {
                 throw AccountError.invalidCredentials
             }
         }
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

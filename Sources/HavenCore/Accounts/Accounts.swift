@@ -32,8 +32,8 @@ public struct Accounts: Sendable {
     static func normalizedEmail(_ email: String) throws(AccountError) -> String {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = normalized.split(separator: "@", omittingEmptySubsequences: false)
-        guard normalized.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !normalized.contains(where: { $0.isWhitespace })
+        guard normalized.count <= 254, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+            !normalized.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace })
         else { throw .invalidInput("That is not an email address.") }
         return normalized
     }
