@@ -19,6 +19,8 @@ public enum HavenServer {
     /// - Parameter overTLS: whether responses travel over HTTPS (and so carry HSTS)
     public static func router(routes: [APIRoute], services: HavenServices, overTLS: Bool) -> Router<HavenRequestContext> {
         let router = Router(context: HavenRequestContext.self, options: .autoGenerateHeadEndpoints)
+        // Method and path only: bodies, cookies and Authorization never reach the log.
+        router.add(middleware: LogRequestsMiddleware(.debug, includeHeaders: .some([.userAgent])))
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: overTLS))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: routes))

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import OpenSSLTLS
+import PasswordHashing
 
 /// Haven's HTTP application served over real TLS on a free port of 127.0.0.1 for the duration
 /// of a test.
@@ -23,13 +24,14 @@ public struct TestServer: Sendable {
     public static func with<Result: Sendable>(
         database: TestDatabase,
         accounts configuration: AccountsConfiguration = AccountsConfiguration(),
+        hashing: PasswordHashingPool? = nil,
         logger: Logger = TestCluster.logger,
         _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
         let services = HavenServices(
             pool: database.pool, migrator: try HavenSchema.migrator(),
             accounts: Accounts(
-                pool: database.pool, hashing: try TestServices.hashing, secret: TestServices.secret, configuration: configuration,
+                pool: database.pool, hashing: try hashing ?? TestServices.hashing, secret: TestServices.secret, configuration: configuration,
                 logger: logger
             )
         )

@@ -12,8 +12,8 @@ public struct APIRoute: Sendable {
         /// Signed-in users; through an API token only if it has `scope` (nil: sessions only).
         /// Staff must have enrolled their second factor.
         case signedIn(scope: APITokenScope?)
-        /// Signed in by session, also staff who have not enrolled a second factor yet (so they can).
-        case signedInBeforeSecondFactor
+        /// Like `signedIn`, but open to staff who have not enrolled a second factor yet (so they can).
+        case signedInBeforeSecondFactor(scope: APITokenScope?)
     }
 
     public typealias Handler = @Sendable (Request, HavenRequestContext) async throws -> Response
@@ -52,14 +52,14 @@ extension APIRoute {
             return
         case .signedIn(let required):
             scope = required
-        case .signedInBeforeSecondFactor:
-            scope = nil
+        case .signedInBeforeSecondFactor(let required):
+            scope = required
         }
         let actor = try context.requireActor()
         if case .apiToken(_, let scopes) = actor.credential {
             guard let scope, scopes.contains(scope) else { throw AccountError.forbidden }
         }
-        if self.audience != .signedInBeforeSecondFactor, requireSecondFactorForStaff, actor.role.isStaff, !actor.twoFactorEnabled {
+        if case .signedIn = self.audience, requireSecondFactorForStaff, actor.role.isStaff, !actor.twoFactorEnabled {
             throw AccountError.secondFactorEnrolmentRequired
         }
     }

@@ -60,20 +60,20 @@ enum AuthRoutes {
                 SessionCookie.set(session, lifetime: accounts.configuration.sessionAbsoluteTimeout, on: &response)
                 return response
             },
-            APIRoute(.post, "/auth/logout", audience: .signedInBeforeSecondFactor) { _, context in
+            APIRoute(.post, "/auth/logout", audience: .signedInBeforeSecondFactor(scope: nil)) { _, context in
                 try await accounts.signOut(try context.requireActor())
                 var response = Response(status: .noContent)
                 SessionCookie.clear(on: &response)
                 return response
             },
-            APIRoute(.get, "/auth/session", audience: .signedInBeforeSecondFactor) { _, context in
+            APIRoute(.get, "/auth/session", audience: .signedInBeforeSecondFactor(scope: .read)) { _, context in
                 let actor = try context.requireActor()
                 let account = try await accounts.account(id: actor.accountID)
                 return JSONBody.snakeCase(SessionBody(
                     account: account, sessionId: actor.sessionID, csrfToken: actor.sessionID.map(accounts.csrfToken(sessionID:))
                 ))
             },
-            APIRoute(.post, "/auth/reauthenticate", audience: .signedInBeforeSecondFactor) { request, context in
+            APIRoute(.post, "/auth/reauthenticate", audience: .signedInBeforeSecondFactor(scope: nil)) { request, context in
                 let body = try await request.decodeJSON(Reauthenticate.self, context: context)
                 try await accounts.reauthenticate(
                     try context.requireActor(), password: body.password,

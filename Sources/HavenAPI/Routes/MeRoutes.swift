@@ -50,7 +50,7 @@ enum MeRoutes {
 
     static func routes(accounts: Accounts) -> [APIRoute] {
         [
-            APIRoute(.get, "/me", audience: .signedInBeforeSecondFactor) { _, context in
+            APIRoute(.get, "/me", audience: .signedInBeforeSecondFactor(scope: .read)) { _, context in
                 JSONBody.snakeCase(try await accounts.account(id: try context.requireActor().accountID))
             },
             APIRoute(.patch, "/me", audience: .signedIn(scope: .write)) { request, context in
@@ -81,10 +81,10 @@ enum MeRoutes {
                 try await accounts.revokeSession(try context.parameters.require("id", as: UUID.self), of: try context.requireActor())
                 return Response(status: .noContent)
             },
-            APIRoute(.post, "/me/two-factor", audience: .signedInBeforeSecondFactor) { _, context in
+            APIRoute(.post, "/me/two-factor", audience: .signedInBeforeSecondFactor(scope: nil)) { _, context in
                 JSONBody.snakeCase(try await accounts.beginTOTPEnrolment(try context.requireActor()), status: .created)
             },
-            APIRoute(.post, "/me/two-factor/confirm", audience: .signedInBeforeSecondFactor) { request, context in
+            APIRoute(.post, "/me/two-factor/confirm", audience: .signedInBeforeSecondFactor(scope: nil)) { request, context in
                 let body = try await request.decodeJSON(TOTPConfirmation.self, context: context)
                 let codes = try await accounts.confirmTOTP(try context.requireActor(), code: body.code, client: AuthRoutes.client(request, context))
                 return JSONBody.snakeCase(RecoveryCodes(recoveryCodes: codes))
