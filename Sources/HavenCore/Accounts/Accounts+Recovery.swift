@@ -10,7 +10,8 @@ extension Accounts {
         try await self.throttle.check(keys)
         // Each request counts, so the form cannot be used to mail-bomb or probe at speed.
         try await self.throttle.recordFailure(keys)
-        guard let email = try? Self.normalizedEmail(email) else { return }
+        // Saying that an address is malformed reveals nothing about accounts.
+        let email = try Self.normalizedEmail(email)
         let token = SecretToken.generate()
         let lifetime = Int(self.configuration.passwordResetLifetime.components.seconds)
         try await self.pool.withTransaction { connection in
