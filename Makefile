@@ -25,7 +25,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	scripts/check-openapi .build/debug/haven
 	scripts/check-tls .build/debug/haven
-	scripts/check-dockerfile .build/debug/haven
+	scripts/check-dockerfile
 
 ## check-tls: testssl.sh against haven serve; fails on any finding of severity MEDIUM or worse
 check-tls: build

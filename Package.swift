@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "HavenBench",
             dependencies: [
-                "HavenTesting", "PostgresClient", "OpenSSLTLS",
+                "HavenTesting", "HavenAPI", "HavenCore", "HavenSchema", "PasswordHashing", "PostgresClient", "OpenSSLTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -14,6 +14,8 @@ struct BenchReport {
     }
 
     var rows: [Row] = []
+    /// Figures without a reference tool, printed under the table.
+    var notes: [String] = []
 
     func render() -> String {
         let header = ["scenario", "Haven", "reference", "ratio", "target", "verdict"]
@@ -34,7 +36,7 @@ struct BenchReport {
             "| " + zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
         }
         let rule = "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"
-        return ([render(lines[0]), rule] + lines.dropFirst().map(render)).joined(separator: "\n")
+        return ([render(lines[0]), rule] + lines.dropFirst().map(render) + self.notes).joined(separator: "\n")
     }
 
     static func format(_ value: Double) -> String {

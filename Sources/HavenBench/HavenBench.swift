@@ -4,7 +4,7 @@ import PostgresClient
 /// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
 /// only, and prints one table of figures and ratios against reference tools run alongside.
 /// BENCH_SECONDS sets each measurement's duration (default 5), BENCH_ROUNDS the rounds (default 3),
-/// BENCH_ONLY one scenario (`pool` or `tls`).
+/// BENCH_ONLY one scenario (`pool`, `accounts` or `tls`).
 @main
 struct HavenBench {
     static func main() async throws {
@@ -21,6 +21,10 @@ struct HavenBench {
                 try await PoolScenario(
                     cluster: cluster, binaries: try await EmbeddedPostgres.findBinaries(), connections: 8, seconds: seconds, rounds: rounds
                 ).run(into: &report)
+            }
+            if only == nil || only == "accounts" {
+                try await AccountsScenario(cluster: cluster, seconds: seconds, rounds: rounds, work: folder.appending(path: "accounts"))
+                    .run(into: &report)
             }
             if only == nil || only == "tls" {
                 try await TLSScenario(seconds: seconds, rounds: rounds, work: folder.appending(path: "tls")).run(into: &report)

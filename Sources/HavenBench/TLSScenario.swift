@@ -136,29 +136,44 @@ struct TLSScenario {
 
     // MARK: Load
 
-    /// Requests/s and bytes/s that wrk measured.
-    func wrk(port: Int, path: String, connections: Int, close: Bool) async throws -> (requests: Double, bytes: Double) {
-        var arguments = ["-t", connections > 1 ? "2" : "1", "-c", String(connections), "-d", "\(self.seconds)s", "--latency"]
+    /// What wrk measured: requests/s, bytes/s and the 99th-percentile latency in milliseconds.
+    struct Load {
+        var requests: Double
+        var bytes: Double
+        var p99: Double
+    }
+
+    /// Runs wrk against `path` over HTTPS.
+    func wrk(
+        port: Int, path: String, connections: Int, close: Bool, script: String? = nil, headers: [String] = [], seconds: Int? = nil
+    ) async throws -> Load {
+        var arguments = ["-t", connections > 1 ? "2" : "1", "-c", String(connections), "-d", "\(seconds ?? self.seconds)s", "--latency"]
         if close { arguments += ["-H", "Connection: close"] }
+        for header in headers { arguments += ["-H", header] }
+        if let script { arguments += ["-s", script] }
         arguments.append("https://127.0.0.1:\(port)\(path)")
         let (status, output) = try await ChildProcess.run("/usr/bin/wrk", arguments)
         guard status == 0 else { throw BenchError.toolFailed("wrk \(arguments.joined(separator: " "))", output) }
-        func value(after label: String) -> Double? {
-            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
-            let text = line.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
-            let units: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024), ("B", 1)]
+        func line(_ label: String) -> String? {
+            output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
+                .map { $0.trimmingCharacters(in: .whitespaces).dropFirst(label.count).trimmingCharacters(in: .whitespaces) }
+        }
+        func scaled(_ text: String?, _ units: [(String, Double)]) -> Double? {
+            guard let text else { return nil }
             for (suffix, factor) in units where text.hasSuffix(suffix) {
                 return Double(text.dropLast(suffix.count)).map { $0 * factor }
             }
             return Double(text)
         }
-        guard let requests = value(after: "Requests/sec:"), let bytes = value(after: "Transfer/sec:") else {
-            throw BenchError.toolFailed("wrk output", output)
+        let sizes: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024), ("B", 1)]
+        let times: [(String, Double)] = [("us", 0.001), ("ms", 1), ("s", 1000), ("m", 60_000)]
+        guard let requests = scaled(line("Requests/sec:"), []), let bytes = scaled(line("Transfer/sec:"), sizes),
+            let p99 = scaled(line("99%"), times)
+        else { throw BenchError.toolFailed("wrk output", output) }
+        if output.contains("Non-2xx") {
+            throw BenchError.toolFailed("wrk saw error responses", output)
         }
-        if output.contains("Non-2xx") || output.contains("Socket errors") && !close {
-            throw BenchError.toolFailed("wrk saw errors", output)
-        }
-        return (requests, bytes)
+        return Load(requests: requests, bytes: bytes, p99: p99)
     }
 
     static func freePort() throws -> Int {

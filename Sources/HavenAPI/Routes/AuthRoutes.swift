@@ -68,10 +68,10 @@ enum AuthRoutes {
             },
             APIRoute(.get, "/auth/session", audience: .signedInBeforeSecondFactor(scope: .read)) { _, context in
                 let actor = try context.requireActor()
+                let sessionID = actor.sessionID
+                let csrfToken = sessionID.map { accounts.csrfToken(sessionID: $0) }
                 let account = try await accounts.account(id: actor.accountID)
-                return JSONBody.snakeCase(SessionBody(
-                    account: account, sessionId: actor.sessionID, csrfToken: actor.sessionID.map(accounts.csrfToken(sessionID:))
-                ))
+                return JSONBody.snakeCase(SessionBody(account: account, sessionId: sessionID, csrfToken: csrfToken))
             },
             APIRoute(.post, "/auth/reauthenticate", audience: .signedInBeforeSecondFactor(scope: nil)) { request, context in
                 let body = try await request.decodeJSON(Reauthenticate.self, context: context)
