@@ -14,9 +14,10 @@ deps:
 build: deps
 	$(SWIFT) build --product haven
 
-## run: start an embedded PostgreSQL under ./.haven, migrate it, and serve on http://$(HOST):$(PORT)/
+## run: start an embedded PostgreSQL under ./.haven, migrate it, and serve on https://$(HOST):$(PORT)/;
+## on a new installation, print a one-time invitation for the first administrator
 run: build
-	.build/debug/haven serve --migrate --host $(HOST) --port $(PORT)
+	.build/debug/haven serve --migrate --host $(HOST) --port $(PORT) --bootstrap-admin admin@localhost
 
 ## test: the whole suite (unit, PostgreSQL, TLS, HTTP, command-line), then API fuzzing, the TLS
 ## scan and the Dockerfile check

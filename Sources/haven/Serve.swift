@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HavenAPI
 import HavenCore
 import HavenSchema
@@ -39,6 +40,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Apply pending migrations before serving.")
     var migrate = false
 
+    @Option(
+        name: .customLong("bootstrap-admin"),
+        help: ArgumentHelp("On an empty installation, invite this address as the first administrator and print the one-time token.", valueName: "email")
+    )
+    var bootstrapAdmin: String?
+
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = self.database.makeLogger(label: "haven")
@@ -58,6 +65,20 @@ struct Serve: AsyncParsableCommand {
                 logger: logger
             )
             let services = HavenServices(pool: pool, migrator: migrator, accounts: accounts)
+            if let email = self.bootstrapAdmin, let token = try await accounts.bootstrapInvitation(email: email) {
+                // Printed to the terminal once, never logged.
+                announce(
+                    """
+
+                    No accounts yet: \(email) is invited as the first administrator. Accept within 7 days with
+                      curl --cacert \(dataFolder.path)/tls/dev-cert.pem -H 'Content-Type: application/json' \\
+                        -d '{"token": "\(token.text)", "display_name": "Administrator", "password": "<at least 15 characters>"}' \\
+                        https://localhost:\(self.port)/invitations/accept
+                    then enrol two-factor authentication (POST /me/two-factor) before anything else.
+
+                    """
+                )
+            }
             let tlsContext = try self.tls.makeContext(dataFolder: dataFolder, logger: logger)
             let scheme = tlsContext == nil ? "http" : "https"
             let application = HavenServer.application(
@@ -66,7 +87,7 @@ struct Serve: AsyncParsableCommand {
                 logger: logger
             ) { channel in
                 let port = channel.localAddress?.port ?? self.port
-                print("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
+                announce("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
             }
             var lifecycle: [any Service] = [application]
             if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
@@ -76,4 +97,9 @@ struct Serve: AsyncParsableCommand {
             try await group.run()
         }
     }
+}
+
+/// Prints to standard output at once, even when it is a pipe or a file.
+func announce(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

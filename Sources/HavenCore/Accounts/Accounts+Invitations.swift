@@ -52,6 +52,19 @@ extension Accounts {
         }
     }
 
+    /// On an installation with no account and no open invitation, invites `email` as the first
+    /// administrator and returns the token; otherwise nil.
+    public func bootstrapInvitation(email: String) async throws -> SecretToken? {
+        let empty = try await self.pool.query(
+            """
+            SELECT NOT EXISTS (SELECT 1 FROM accounts)
+               AND NOT EXISTS (SELECT 1 FROM invitations WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now())
+            """
+        ).first?.decode(column: 0, as: Bool.self) ?? false
+        guard empty else { return nil }
+        return try await self.invite(email: email, role: .administrator, by: nil).token
+    }
+
     /// Every invitation, newest first.
     public func invitations(by actor: Actor) async throws -> [Invitation] {
         guard actor.role == .administrator else { throw AccountError.forbidden }
