@@ -79,19 +79,7 @@ struct TLSScenario {
                 try await writer.finish(nil)
             })
         }
-        try await LiveServer.serving(
-            { onServerRunning in
-                Application(
-                    router: router,
-                    server: .http1OpenSSL(context: context),
-                    configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: onServerRunning,
-                    logger: logger
-                )
-            },
-            logger: logger,
-            body
-        )
+        try await LiveServer.serving(router: router, tls: context, logger: logger, body)
     }
 
     func startNginx(port: Int, certificate: String, key: String) async throws -> ChildProcess {

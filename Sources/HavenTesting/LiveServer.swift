@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import OpenSSLTLS
 import ServiceLifecycle
 
 /// Runs a Hummingbird application on a free port for as long as a closure runs.
@@ -42,4 +43,25 @@ public enum LiveServer {
 
 public enum LiveServerError: Error {
     case didNotStart
+}
+
+extension LiveServer {
+    /// Serves `router` over Haven's OpenSSL TLS on a free port of 127.0.0.1 while `body` runs.
+    public static func serving<Builder: HTTPResponderBuilder, Result: Sendable>(
+        router: Builder, tls: TLSContext, logger: Logger, _ body: (Int) async throws -> Result
+    ) async throws -> Result where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        try await self.serving(
+            { onServerRunning in
+                Application(
+                    router: router,
+                    server: .http1OpenSSL(context: tls),
+                    configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: onServerRunning,
+                    logger: logger
+                )
+            },
+            logger: logger,
+            body
+        )
+    }
 }

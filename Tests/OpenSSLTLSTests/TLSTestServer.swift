@@ -61,18 +61,7 @@ struct TLSTestServer: Sendable {
                 try await writer.finish(nil)
             })
         }
-        return try await LiveServer.serving(
-            { onServerRunning in
-                Application(
-                    router: router,
-                    server: .http1OpenSSL(context: context),
-                    configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: onServerRunning,
-                    logger: logger
-                )
-            },
-            logger: logger
-        ) { port in
+        return try await LiveServer.serving(router: router, tls: context, logger: logger) { port in
             try await body(TLSTestServer(port: port, context: context))
         }
     }
