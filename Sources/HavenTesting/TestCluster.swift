@@ -26,8 +26,9 @@ public enum TestCluster {
             let cluster = try await self.shared
             return try self.adminPool.withLockedValue { pool in
                 if let pool { return pool }
+                // Every test creates and drops a database through it, many at once.
                 let created = try PostgresPool(
-                    configuration: .init(connection: cluster.configuration(), maximumConnections: 2),
+                    configuration: .init(connection: cluster.configuration(), maximumConnections: 6, acquireTimeout: .seconds(120)),
                     logger: self.logger
                 )
                 pool = created
