@@ -12,7 +12,8 @@ public enum HavenServer {
         HealthRoutes.routes(services: services) + [OpenAPIDocument.route]
             + AuthRoutes.routes(accounts: services.accounts)
             + MeRoutes.routes(accounts: services.accounts)
-            + StaffRoutes.routes(accounts: services.accounts)
+            + StaffRoutes.routes(services: services)
+            + OrganisationRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

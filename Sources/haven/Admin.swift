@@ -9,7 +9,7 @@ import PostgresClient
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administration from the command line.",
-        subcommands: [AdminInvite.self]
+        subcommands: [AdminInvite.self, AdminCreateAdmin.self]
     )
 }
 
@@ -49,5 +49,49 @@ struct AdminInvite: AsyncParsableCommand {
             print("  \(token.text)")
             print("e.g. POST \(self.publicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}")
         }
+    }
+}
+
+/// `haven admin create-admin`: the first administrator of a new installation.
+struct AdminCreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin",
+        abstract: "On a new installation (no accounts yet), invite the first administrator and print the one-time token."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var secrets: SecretOptions
+
+    @Option(help: "Email address of the first administrator.")
+    var email: String
+
+    @Option(name: .customLong("public-url"), help: "The address users reach Haven at.")
+    var publicURL = "https://localhost:8080"
+
+    func run() async throws {
+        let logger = self.database.makeLogger(label: "haven.admin")
+        try await self.database.withPool(size: 1, logger: logger) { pool in
+            try await HavenSchema.migrator().verify(on: pool)
+            let hashing = try self.secrets.hashingPool()
+            defer { hashing.shutdown() }
+            let accounts = Accounts(
+                pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: try self.database.dataFolder(), logger: logger),
+                configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL), logger: logger
+            )
+            guard let token = try await accounts.bootstrapInvitation(email: self.email) else {
+                throw ValidationFailure(AdminError.notEmpty)
+            }
+            print("Invited \(self.email) as the first administrator. Accept within 7 days with this single-use token (not shown again):")
+            print("  \(token.text)")
+            print("POST \(self.publicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}, then enrol two-factor authentication.")
+        }
+    }
+}
+
+enum AdminError: Error, CustomStringConvertible {
+    case notEmpty
+
+    var description: String {
+        "this installation already has an account or an open invitation; administrators invite others with `haven admin invite`"
     }
 }

@@ -19,7 +19,12 @@ extension TestServer {
 
     /// An administrator with TOTP enrolled, signed in; returns the client and the TOTP secret.
     func administrator(email: String = "admin@haven.test") async throws -> (client: SessionClient, secret: String) {
-        let client = try await self.signUp(email: email, role: .administrator, name: "Staff")
+        try await self.staff(email: email, role: .administrator)
+    }
+
+    /// A staff member (moderator or administrator) with TOTP enrolled, signed in.
+    func staff(email: String, role: Role) async throws -> (client: SessionClient, secret: String) {
+        let client = try await self.signUp(email: email, role: role, name: "Staff")
         let enrolment = try await client.send("POST", "/me/two-factor")
         #expect(enrolment.status == 201, "\(enrolment.text)")
         let secret = try #require(enrolment.json["secret"] as? String)
@@ -38,5 +43,13 @@ extension TestServer {
     /// The token after `#` in a mailed link.
     func token(inMail body: String?) -> String? {
         body?.split(separator: "\n").first { $0.contains("#") }?.split(separator: "#").last.map(String.init)
+    }
+}
+
+extension SessionClient {
+    /// The signed-in account's id.
+    func accountID() async throws -> UUID {
+        let me = try await self.send("GET", "/me")
+        return try #require(UUID(uuidString: me.json["id"] as? String ?? ""))
     }
 }

@@ -2,96 +2,238 @@ import Foundation
 import HavenAPI
 import HavenCore
 import HavenTesting
+import PostgresClient
 import Testing
 
-/// Every route, called by every kind of caller: who gets in and who is refused. A route added
-/// without an entry here fails the test.
+/// Every route, called by every kind of caller, end to end: who gets through, who is refused
+/// (401/403), and who is told the thing does not exist (404). A route without a row fails.
 @Suite struct AuthorisationMatrixTests {
     enum Caller: String, CaseIterable {
-        case anonymous, member, readToken, administrator
+        case anonymous, member, otherOrganisationMember, organisationAdmin, moderator, administrator, disabled, readToken
     }
 
     enum Outcome: Equatable {
-        /// Let through to the handler (any answer but 401/403).
-        case allowed
-        case refused
+        case allowed, refused, hidden
     }
 
-    /// The expected outcome per operation and caller. Credential endpoints are open to all.
-    static let expectations: [String: [Caller: Outcome]] = {
-        let everyone: [Caller: Outcome] = [.anonymous: .allowed, .member: .allowed, .readToken: .allowed, .administrator: .allowed]
-        let signedInRead: [Caller: Outcome] = [.anonymous: .refused, .member: .allowed, .readToken: .allowed, .administrator: .allowed]
-        let sessionsOnly: [Caller: Outcome] = [.anonymous: .refused, .member: .allowed, .readToken: .refused, .administrator: .allowed]
-        let administrators: [Caller: Outcome] = [.anonymous: .refused, .member: .refused, .readToken: .refused, .administrator: .allowed]
-        return [
-            "get /healthz": everyone, "get /readyz": everyone, "get /openapi.yaml": everyone,
-            "post /auth/login": everyone, "post /invitations/accept": everyone,
-            "post /auth/password-reset": everyone, "post /auth/password-reset/complete": everyone,
-            "get /auth/session": signedInRead, "get /me": signedInRead,
-            "post /auth/logout": sessionsOnly, "post /auth/reauthenticate": sessionsOnly,
-            "patch /me": sessionsOnly, "post /me/password": sessionsOnly, "post /me/email": sessionsOnly,
-            "get /me/sessions": sessionsOnly, "delete /me/sessions": sessionsOnly, "delete /me/sessions/{id}": sessionsOnly,
-            "post /me/two-factor": sessionsOnly, "post /me/two-factor/confirm": sessionsOnly, "delete /me/two-factor": sessionsOnly,
-            "get /me/api-tokens": sessionsOnly, "post /me/api-tokens": sessionsOnly, "delete /me/api-tokens/{id}": sessionsOnly,
-            "get /invitations": administrators, "post /invitations": administrators, "delete /invitations/{id}": administrators,
-            "post /accounts/{id}/disable": administrators,
-        ]
-    }()
+    typealias Row = [Caller: Outcome]
+
+    static func row(_ default: Outcome, _ overrides: [Caller: Outcome] = [:]) -> Row {
+        var row = Dictionary(uniqueKeysWithValues: Caller.allCases.map { ($0, `default`) })
+        row.merge(overrides) { $1 }
+        return row
+    }
+
+    /// Public: everyone through.
+    static let everyone = row(.allowed)
+    /// Signed in, read scope suffices.
+    static let signedInRead = row(.allowed, [.anonymous: .refused, .disabled: .refused])
+    /// Signed in, write scope (the read-only token is refused).
+    static let signedInWrite = row(.allowed, [.anonymous: .refused, .disabled: .refused, .readToken: .refused])
+    /// Signed in by session only.
+    static let sessionsOnly = signedInWrite
+    /// One's own session or token by id: someone else's (or nobody's) is not found.
+    static let ownThingByID = row(.hidden, [.anonymous: .refused, .disabled: .refused, .readToken: .refused])
+    static let administrators = row(.refused, [.administrator: .allowed])
+    static let staffRead = row(.refused, [.moderator: .allowed, .administrator: .allowed])
+    /// Organisation A's admins and administrators; A's plain members are refused, others are not told A has members.
+    static let organisationAdmins = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .refused,
+        .organisationAdmin: .allowed, .administrator: .allowed,
+    ])
+    static let organisationMembers = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .member: .allowed, .readToken: .allowed,
+        .organisationAdmin: .allowed, .administrator: .allowed,
+    ])
+
+    static let expectations: [String: Row] = [
+        "get /healthz": everyone, "get /readyz": everyone, "get /openapi.yaml": everyone,
+        "post /auth/login": everyone, "post /invitations/accept": everyone,
+        "post /auth/password-reset": everyone, "post /auth/password-reset/complete": everyone,
+        "get /auth/session": signedInRead, "get /me": signedInRead,
+        "post /auth/logout": sessionsOnly, "post /auth/reauthenticate": sessionsOnly,
+        "patch /me": signedInWrite, "post /me/password": sessionsOnly, "post /me/email": sessionsOnly,
+        "get /me/sessions": sessionsOnly, "delete /me/sessions": sessionsOnly, "delete /me/sessions/{id}": ownThingByID,
+        "post /me/two-factor": sessionsOnly, "post /me/two-factor/confirm": sessionsOnly, "delete /me/two-factor": sessionsOnly,
+        "get /me/api-tokens": sessionsOnly, "post /me/api-tokens": sessionsOnly, "delete /me/api-tokens/{id}": ownThingByID,
+        "get /invitations": administrators, "post /invitations": administrators, "delete /invitations/{id}": administrators,
+        "post /invitations/{id}/approve": administrators, "post /invitations/join": sessionsOnly,
+        "get /accounts": administrators, "get /accounts/{id}": administrators,
+        "post /accounts/{id}/disable": administrators, "post /accounts/{id}/enable": administrators,
+        "post /accounts/{id}/role": administrators, "post /accounts/{id}/sign-out": administrators,
+        "post /accounts/{id}/two-factor-reset": administrators,
+        "get /two-factor-resets": administrators, "post /two-factor-resets/{id}/approve": administrators,
+        "get /groups": staffRead, "post /groups": administrators,
+        "post /groups/{id}/members": administrators, "delete /groups/{id}/members/{accountId}": administrators,
+        "get /audit": administrators, "get /audit/export": administrators,
+        "get /organisations": signedInRead, "post /organisations": signedInWrite,
+        "get /organisations/{id}": signedInRead, "patch /organisations/{id}": organisationAdmins,
+        "post /organisations/{id}/approve": administrators, "post /organisations/{id}/suspend": administrators,
+        "get /organisations/{id}/members": organisationMembers,
+        "post /organisations/{id}/members/{accountId}/role": organisationAdmins,
+        "delete /organisations/{id}/members/{accountId}": organisationAdmins,
+        "post /organisations/{id}/invitations": organisationAdmins,
+        "get /directory": signedInRead,
+    ]
 
     /// A body that passes validation, so that only authorisation can refuse the request.
-    static var bodies: [String: [String: Any]] { [
-        "post /auth/login": ["email": "nobody@example.org", "password": "a long and unusual passphrase"],
-        "post /invitations/accept": ["token": "unknown", "display_name": "X", "password": "a long and unusual passphrase"],
-        "post /auth/password-reset": ["email": "nobody@example.org"],
-        "post /auth/password-reset/complete": ["token": "unknown", "new_password": "a long and unusual passphrase"],
-        "post /auth/reauthenticate": ["password": "a long and unusual passphrase"],
-        "patch /me": ["display_name": "Matrix"],
-        "post /me/password": ["current_password": "a long and unusual passphrase", "new_password": "another long unusual passphrase"],
-        "post /me/email": ["email": "matrix-new@example.org"],
-        "post /me/two-factor/confirm": ["code": "000000"],
-        "delete /me/two-factor": ["password": "a long and unusual passphrase"],
-        "post /me/api-tokens": ["name": "matrix", "scopes": ["read"], "expires_in_days": 1],
-        "post /invitations": ["email": "matrix-invitee@example.org", "role": "member"],
-    ] }
+    static func body(for key: String, target: UUID) -> [String: Any]? {
+        let organisation: [String: Any] = ["names": ["en": "Matrix organisation"], "country": "KE", "kind": "other"]
+        let bodies: [String: [String: Any]] = [
+            "post /auth/login": ["email": "nobody@example.org", "password": "a long and unusual passphrase"],
+            "post /invitations/accept": ["token": "unknown", "display_name": "X", "password": "a long and unusual passphrase"],
+            "post /auth/password-reset": ["email": "nobody@example.org"],
+            "post /auth/password-reset/complete": ["token": "unknown", "new_password": "a long and unusual passphrase"],
+            "post /auth/reauthenticate": ["password": "a long and unusual passphrase"],
+            "patch /me": ["display_name": "Matrix"],
+            "post /me/password": ["current_password": "a long and unusual passphrase", "new_password": "another long unusual passphrase"],
+            "post /me/email": ["email": "matrix-new-\(UUID().uuidString.prefix(6))@example.org"],
+            "post /me/two-factor/confirm": ["code": "000000"],
+            "delete /me/two-factor": ["password": "a long and unusual passphrase"],
+            "post /me/api-tokens": ["name": "matrix", "scopes": ["read"], "expires_in_days": 1],
+            "post /invitations": ["email": "matrix-invitee-\(UUID().uuidString.prefix(6))@example.org", "role": "member"],
+            "post /invitations/join": ["token": "unknown"],
+            "post /accounts/{id}/role": ["role": "member"],
+            "post /groups": ["name": "Matrix group \(UUID().uuidString.prefix(6))"],
+            "post /groups/{id}/members": ["account_id": target.uuidString],
+            "post /organisations": organisation,
+            "patch /organisations/{id}": organisation,
+            "post /organisations/{id}/members/{accountId}/role": ["role": "member"],
+            "post /organisations/{id}/invitations": ["email": "org-invitee-\(UUID().uuidString.prefix(6))@example.org"],
+        ]
+        return bodies[key]
+    }
 
-    @Test func everyRouteHasAnEntryAndEveryCallerGetsWhatTheEntrySays() async throws {
+    @Test func everyRouteHasARowAndEveryCallerGetsWhatTheRowSays() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database, accounts: lenientAccounts()) { server in
+                let pool = database.pool
                 let routes = HavenServer.routes(services: server.services)
                 let missing = Set(routes.map(\.operationKey)).subtracting(Self.expectations.keys)
-                #expect(missing.isEmpty, "routes without an authorisation entry: \(missing.sorted())")
+                #expect(missing.isEmpty, "routes without an authorisation row: \(missing.sorted())")
+                let extra = Set(Self.expectations.keys).subtracting(routes.map(\.operationKey))
+                #expect(extra.isEmpty, "rows for routes that do not exist: \(extra.sorted())")
 
+                // The cast: two organisations (A and B), their people, staff, and a bystander (T)
+                // that destructive operations act on.
                 let (admin, _) = try await server.administrator()
-                let member = try await server.signUp(email: "matrix@example.org")
-                let created = try await member.send("POST", "/me/api-tokens", json: ["name": "matrix", "scopes": ["read"], "expires_in_days": 1])
-                let readToken = try #require(created.json["secret"] as? String)
-                let anonymous = SessionClient(probe: server.client)
-                let placeholder = UUID().uuidString.lowercased()
+                let (secondAdmin, _) = try await server.staff(email: "admin2@haven.test", role: .administrator)
+                let (moderator, _) = try await server.staff(email: "moderator@haven.test", role: .moderator)
+                let orgAdmin = try await server.signUp(email: "orgadmin@example.org", name: "Org Admin")
+                let member = try await server.signUp(email: "member@example.org", name: "Member")
+                let other = try await server.signUp(email: "other@example.org", name: "Other")
+                let disabled = try await server.signUp(email: "disabled@example.org", name: "Disabled")
+                let colleague = try await server.signUp(email: "colleague@example.org", name: "Colleague")
+                let bystander = try await server.signUp(email: "bystander@example.org", name: "Bystander")
+                let (orgAdminID, memberID, otherID, disabledID, colleagueID, target) = (
+                    try await orgAdmin.accountID(), try await member.accountID(), try await other.accountID(),
+                    try await disabled.accountID(), try await colleague.accountID(), try await bystander.accountID()
+                )
+                let secondAdminID = try await secondAdmin.accountID()
+                let proposed = try await orgAdmin.send(
+                    "POST", "/organisations", json: ["names": ["en": "Alpha", "fr": "Alpha"], "country": "FR", "kind": "women-led"]
+                )
+                let a = try #require(UUID(uuidString: proposed.json["id"] as? String ?? ""), "\(proposed.text)")
+                let b = try #require(UUID(uuidString: try await other.send(
+                    "POST", "/organisations", json: ["names": ["en": "Beta"], "country": "KE", "kind": "youth-led"]
+                ).json["id"] as? String ?? ""))
+                let c = try #require(UUID(uuidString: try await other.send(
+                    "POST", "/organisations", json: ["names": ["en": "Gamma"], "country": "JO", "kind": "other"]
+                ).json["id"] as? String ?? ""))
+                for organisation in [a, b, c] {
+                    #expect(try await admin.send("POST", "/organisations/\(organisation.uuidString.lowercased())/approve").status == 204)
+                }
+                try await pool.execute(
+                    """
+                    INSERT INTO memberships (organisation_id, account_id, role)
+                    VALUES (\(a), \(memberID), 'member'), (\(a), \(colleagueID), 'member'), (\(a), \(disabledID), 'member')
+                    """
+                )
+                let group = try #require(UUID(uuidString: try await admin.send("POST", "/groups", json: ["name": "Victims' support"]).json["id"] as? String ?? ""))
+                let token = try #require(try await member.send(
+                    "POST", "/me/api-tokens", json: ["name": "matrix", "scopes": ["read"], "expires_in_days": 1]
+                ).json["secret"] as? String)
+                try await pool.execute("UPDATE accounts SET status = 'disabled' WHERE id = \(disabledID)")
+                _ = (orgAdminID, otherID)
 
+                /// Puts back what an allowed destructive call changed, and makes the ids it needs.
+                func prepare(_ key: String) async throws -> [String: String] {
+                    try await pool.execute("UPDATE organisations SET status = 'active' WHERE id = ANY(\([a, b, c]))")
+                    try await pool.execute(
+                        "INSERT INTO memberships (organisation_id, account_id, role) VALUES (\(a), \(colleagueID), 'member') ON CONFLICT DO NOTHING"
+                    )
+                    // The bystander is disabled only for the route that enables it.
+                    let status = key == "post /accounts/{id}/enable" ? "disabled" : "active"
+                    try await pool.execute(
+                        "UPDATE accounts SET status = \(status), role = 'member', totp_enabled_at = now() WHERE id = \(target)"
+                    )
+                    try await pool.execute("INSERT INTO group_members (group_id, account_id) VALUES (\(group), \(target)) ON CONFLICT DO NOTHING")
+                    var ids: [String: String] = ["{id}": target.uuidString, "{accountId}": target.uuidString]
+                    switch key {
+                    case let key where key.contains("/organisations/{id}/approve") || key.contains("/organisations/{id}/suspend"):
+                        ids["{id}"] = c.uuidString
+                    case let key where key.contains("/organisations/{id}"):
+                        ids["{id}"] = a.uuidString
+                        ids["{accountId}"] = colleagueID.uuidString
+                    case let key where key.contains("/groups/{id}"):
+                        ids["{id}"] = group.uuidString
+                    case "post /two-factor-resets/{id}/approve":
+                        let request = try await pool.query(
+                            "INSERT INTO two_factor_resets (account_id, requested_by) VALUES (\(target), \(secondAdminID)) RETURNING id"
+                        ).first?.decode(column: 0, as: UUID.self)
+                        ids["{id}"] = request?.uuidString
+                    case "delete /invitations/{id}", "post /invitations/{id}/approve":
+                        let invitation = try await pool.query(
+                            """
+                            INSERT INTO invitations (token_hash, email, role, expires_at, organisation_id, organisation_role, approved_at)
+                            VALUES (\(Array(UUID().uuidString.utf8)), 'pending@example.org', 'member', now() + interval '1 day', \(a), 'member',
+                                    CASE WHEN \(key.hasSuffix("approve")) THEN NULL ELSE now() END)
+                            RETURNING id
+                            """
+                        ).first?.decode(column: 0, as: UUID.self)
+                        ids["{id}"] = invitation?.uuidString
+                    case "delete /me/sessions/{id}", "delete /me/api-tokens/{id}":
+                        // Someone else's: the bystander's session and a token of the member.
+                        let session = try await pool.query("SELECT id FROM sessions WHERE account_id = \(target) LIMIT 1")
+                            .first?.decode(column: 0, as: UUID.self)
+                        ids["{id}"] = (session ?? UUID()).uuidString
+                    default:
+                        break
+                    }
+                    return ids.mapValues { $0.lowercased() }
+                }
+
+                let anonymous = SessionClient(probe: server.client)
                 for route in routes.sorted(by: { $0.operationKey < $1.operationKey }) {
-                    guard let expected = Self.expectations[route.operationKey] else { continue }
-                    // Sign-out would end the callers' sessions: it goes last, below.
-                    if route.operationKey == "post /auth/logout" { continue }
-                    let path = route.path.replacing("{id}", with: placeholder)
+                    guard let expected = Self.expectations[route.operationKey], route.operationKey != "post /auth/logout" else { continue }
                     let method = route.operationKey.split(separator: " ").first.map { $0.uppercased() } ?? "GET"
                     for caller in Caller.allCases {
+                        let ids = try await prepare(route.operationKey)
+                        var path = route.path
+                        for (placeholder, value) in ids { path = path.replacing(placeholder, with: value) }
                         let client: SessionClient = switch caller {
-                        case .anonymous: anonymous
+                        case .anonymous, .readToken: anonymous
                         case .member: member
-                        case .readToken: anonymous
+                        case .otherOrganisationMember: other
+                        case .organisationAdmin: orgAdmin
+                        case .moderator: moderator
                         case .administrator: admin
+                        case .disabled: disabled
                         }
-                        let headers = caller == .readToken ? ["Authorization": "Bearer \(readToken)"] : [:]
-                        let reply = try await client.send(method, path, json: Self.bodies[route.operationKey], headers: headers)
-                        let refusedByAuthorisation = [401, 403].contains(reply.status)
-                            && ["urn:haven:problem:unauthenticated", "urn:haven:problem:forbidden"].contains(reply.json["type"] as? String)
-                        let outcome: Outcome = refusedByAuthorisation ? .refused : .allowed
+                        let headers = caller == .readToken ? ["Authorization": "Bearer \(token)"] : [:]
+                        let reply = try await client.send(method, path, json: Self.body(for: route.operationKey, target: target), headers: headers)
+                        let type = reply.json["type"] as? String
+                        let outcome: Outcome =
+                            if [401, 403].contains(reply.status),
+                                ["urn:haven:problem:unauthenticated", "urn:haven:problem:forbidden"].contains(type) { .refused }
+                            else if reply.status == 404, type == "urn:haven:problem:not-found" { .hidden }
+                            else { .allowed }
                         #expect(outcome == expected[caller], "\(route.operationKey) as \(caller): \(reply.status) \(reply.text)")
                         #expect(reply.status < 500, "\(route.operationKey) as \(caller): \(reply.status)")
                     }
                 }
                 #expect(try await anonymous.send("POST", "/auth/logout").status == 401)
-                #expect(try await anonymous.send("POST", "/auth/logout", headers: ["Authorization": "Bearer \(readToken)"]).status == 403)
+                #expect(try await anonymous.send("POST", "/auth/logout", headers: ["Authorization": "Bearer \(token)"]).status == 403)
                 #expect(try await member.send("POST", "/auth/logout").status == 204)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HavenCore
 import HavenTesting
 import OpenSSLTLS
 import PostgresClient
@@ -209,6 +210,31 @@ import Testing
         let refused = try await run(["serve", "--insecure-http", "--tls-cert", "a.pem", "--tls-key", "b.pem"])
         #expect(refused.status != 0)
         #expect(refused.output.contains("cannot be combined"))
+    }
+
+    @Test func auditVerifyPassesThenNamesTheRowChangedBehindItsBack() async throws {
+        try await TestDatabase.with { database in
+            let url = try await database.tcpURL()
+            let created = try await run(["admin", "create-admin", "--email", "first@example.org", "--database-url", url, "--data-dir",
+                                         NSTemporaryDirectory() + "haven-admin-\(UUID().uuidString.prefix(6))"])
+            #expect(created.status == 0, "\(created.output)")
+            #expect(created.output.contains("first administrator"))
+            let again = try await run(["admin", "create-admin", "--email", "second@example.org", "--database-url", url])
+            #expect(again.status != 0, "only on an empty installation")
+            let audit = AuditLog(pool: database.pool)
+            for index in 0..<4 { try await audit.record(AuditEvent(actor: nil, action: "test.event", target: "item:\(index)")) }
+            let intact = try await run(["audit", "verify", "--database-url", url])
+            #expect(intact.status == 0, "\(intact.output)")
+            #expect(intact.output.contains("intact: 5 rows"))
+            try await database.pool.withConnection { connection in
+                try await connection.executeScript("SET session_replication_role = replica")
+                try await connection.execute("UPDATE audit_log SET outcome = 'failure' WHERE position = 3")
+                try await connection.executeScript("SET session_replication_role = DEFAULT")
+            }
+            let broken = try await run(["audit", "verify", "--database-url", url])
+            #expect(broken.status != 0)
+            #expect(broken.output.contains("BROKEN at row 3"))
+        }
     }
 
     @Test func badDatabaseURLIsAClearError() async throws {

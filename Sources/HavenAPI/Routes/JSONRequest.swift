@@ -26,6 +26,10 @@ extension Request {
             // PostgreSQL text cannot hold U+0000, and no legitimate field needs it.
             throw Problem(.invalidInput, detail: "Text fields cannot contain NUL characters.")
         }
+        let nulls = object.filter { $0.value is NSNull }.keys.sorted()
+        guard nulls.isEmpty else {
+            throw Problem(.invalidInput, detail: "Leave out a field rather than sending null: \(nulls.joined(separator: ", ")).")
+        }
         let unknown = Set(object.keys).subtracting(Body.fields)
         guard unknown.isEmpty else {
             throw Problem(.unknownField, detail: "Not a field you can set: \(unknown.sorted().joined(separator: ", ")).")

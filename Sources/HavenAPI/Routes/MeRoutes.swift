@@ -5,8 +5,9 @@ import Hummingbird
 /// The signed-in user's own account: profile, password, email, sessions, second factor, tokens.
 enum MeRoutes {
     struct Profile: JSONRequest {
-        static let fields: Set<String> = ["display_name"]
-        var displayName: String
+        static let fields: Set<String> = ["display_name", "directory_visible"]
+        var displayName: String?
+        var directoryVisible: Bool?
     }
 
     struct PasswordChange: JSONRequest {
@@ -55,7 +56,10 @@ enum MeRoutes {
             },
             APIRoute(.patch, "/me", audience: .signedIn(scope: .write)) { request, context in
                 let body = try await request.decodeJSON(Profile.self, context: context)
-                return JSONBody.snakeCase(try await accounts.updateProfile(try context.requireActor(), displayName: body.displayName))
+                let actor = try context.requireActor()
+                if let visible = body.directoryVisible { try await accounts.setDirectoryVisibility(visible, for: actor) }
+                if let name = body.displayName { return JSONBody.snakeCase(try await accounts.updateProfile(actor, displayName: name)) }
+                return JSONBody.snakeCase(try await accounts.account(id: actor.accountID))
             },
             APIRoute(.post, "/me/password", audience: .signedIn(scope: nil)) { request, context in
                 let body = try await request.decodeJSON(PasswordChange.self, context: context)

@@ -26,7 +26,7 @@ extension Accounts {
         guard (1...100).contains(name.count) else { throw AccountError.invalidInput("The name must be 1 to 100 characters.") }
         guard !scopes.isEmpty else { throw AccountError.invalidInput("Choose at least one scope.") }
         guard (1...366).contains(days) else { throw AccountError.invalidInput("Tokens expire after 1 to 366 days.") }
-        guard scopes.allSatisfy({ actor.role >= $0.minimumRole }) else { throw AccountError.forbidden }
+        try Access.require(actor, .createAPIToken(scopes: scopes))
         let secret = SecretToken.generate(prefix: APITokens.prefix)
         let ordered = APITokenScope.allCases.filter(scopes.contains)
         let row = try await self.pool.query(
@@ -38,6 +38,9 @@ extension Accounts {
         ).first
         guard let row else { throw AccountError.notFound }
         let (id, created, expires) = try row.decode((UUID, Date, Date).self)
+        try await self.audit.record(
+            AuditEvent(actor: actor.accountID, action: "api-token.create", target: "api-token:\(id)", details: ["scopes": ordered.map(\.rawValue).joined(separator: ",")])
+        )
         return (APIToken(id: id, name: name, scopes: ordered, createdAt: created, expiresAt: expires, lastUsedAt: nil), secret)
     }
 
@@ -64,6 +67,7 @@ extension Accounts {
             "UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) AND account_id = \(actor.accountID) AND revoked_at IS NULL"
         )
         guard count == 1 else { throw AccountError.notFound }
+        try await self.audit.record(AuditEvent(actor: actor.accountID, action: "api-token.revoke", target: "api-token:\(id)"))
     }
 
     func authenticateAPIToken(_ token: SecretToken) async throws -> Actor? {
@@ -76,14 +80,21 @@ extension Accounts {
                   AND a.id = t.account_id AND a.status = 'active'
                 RETURNING t.id, t.scopes, a.id AS account_id, a.email, a.display_name, a.role, a.totp_enabled_at IS NOT NULL AS totp
             )
-            SELECT id, scopes, account_id, email, display_name, role, totp FROM found
+            SELECT id, scopes, account_id, email, display_name, role, totp,
+                   ARRAY(SELECT m.organisation_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+                         WHERE m.account_id = found.account_id AND o.status <> 'suspended' ORDER BY m.organisation_id),
+                   ARRAY(SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+                         WHERE m.account_id = found.account_id AND o.status <> 'suspended' ORDER BY m.organisation_id)
+            FROM found
             """
         )
         guard let row = rows.first else { return nil }
-        let (id, scopes, accountID, email, name, role, twoFactor) = try row.decode((UUID, [String], UUID, String, String?, String, Bool).self)
+        let (id, scopes, accountID, email, name, role, twoFactor, organisations, roles) =
+            try row.decode((UUID, [String], UUID, String, String?, String, Bool, [UUID], [String]).self)
         return Actor(
             accountID: accountID, email: email, displayName: name, role: Role(rawValue: role) ?? .member, twoFactorEnabled: twoFactor,
-            credential: .apiToken(id: id, scopes: Set(scopes.compactMap(APITokenScope.init(rawValue:))))
+            credential: .apiToken(id: id, scopes: Set(scopes.compactMap(APITokenScope.init(rawValue:)))),
+            memberships: Self.memberships(organisations, roles)
         )
     }
 }

@@ -19,7 +19,7 @@ extension Accounts {
     /// - Parameter inviter: the administrator inviting, or nil for the command line.
     public func invite(email: String, role: Role, by inviter: Actor?) async throws -> (invitation: Invitation, token: SecretToken) {
         if let inviter {
-            guard inviter.role == .administrator else { throw AccountError.forbidden }
+            try Access.require(inviter, .inviteAccount(role: role))
             try await self.requireRecentAuthentication(inviter)
         }
         let email = try Self.normalizedEmail(email)
@@ -30,24 +30,19 @@ extension Accounts {
             guard taken.isEmpty else { throw AccountError.emailTaken }
             let row = try await connection.query(
                 """
-                INSERT INTO invitations (token_hash, email, role, invited_by, expires_at)
-                VALUES (\(token.digest), \(email), \(role.rawValue), \(inviter?.accountID), now() + make_interval(secs => \(lifetime)))
+                INSERT INTO invitations (token_hash, email, role, invited_by, expires_at, approved_at, approved_by)
+                VALUES (\(token.digest), \(email), \(role.rawValue), \(inviter?.accountID), now() + make_interval(secs => \(lifetime)),
+                        now(), \(inviter?.accountID))
                 RETURNING id, created_at, expires_at
                 """
             ).first
             guard let row else { throw AccountError.notFound }
             let (id, created, expires) = try row.decode((UUID, Date, Date).self)
-            try await Mailbox.enqueue(
-                to: email, kind: "invitation", subject: "You are invited to Haven",
-                body: """
-                    You have been invited to join Haven. Accept the invitation within 7 days at:
-
-                    \(self.configuration.publicURL)/invitations/accept#\(token.text)
-
-                    If you did not expect this, ignore this message.
-                    """,
+            try await self.audit.record(
+                AuditEvent(actor: inviter?.accountID, action: "invitation.create", target: "invitation:\(id)", details: ["role": role.rawValue]),
                 on: connection
             )
+            try await self.mailInvitation(to: email, token: token, on: connection)
             return (Invitation(id: id, email: email, role: role, createdAt: created, expiresAt: expires, acceptedAt: nil, revokedAt: nil), token)
         }
     }
@@ -67,7 +62,7 @@ extension Accounts {
 
     /// Every invitation, newest first.
     public func invitations(by actor: Actor) async throws -> [Invitation] {
-        guard actor.role == .administrator else { throw AccountError.forbidden }
+        try Access.require(actor, .manageInvitations)
         let rows = try await self.pool.query(
             "SELECT id, email, role, created_at, expires_at, accepted_at, revoked_at FROM invitations ORDER BY created_at DESC LIMIT 500"
         )
@@ -82,12 +77,13 @@ extension Accounts {
 
     /// Revokes an open invitation.
     public func revokeInvitation(_ id: UUID, by actor: Actor) async throws {
-        guard actor.role == .administrator else { throw AccountError.forbidden }
+        try Access.require(actor, .manageInvitations)
         try await self.requireRecentAuthentication(actor)
         let count = try await self.pool.execute(
             "UPDATE invitations SET revoked_at = now() WHERE id = \(id) AND accepted_at IS NULL AND revoked_at IS NULL"
         )
         guard count == 1 else { throw AccountError.notFound }
+        try await self.audit.record(AuditEvent(actor: actor.accountID, action: "invitation.revoke", target: "invitation:\(id)"))
     }
 
     /// Accepts an invitation: creates the account with a display name and password, and signs in.
@@ -98,15 +94,16 @@ extension Accounts {
         let token = SecretToken(text: text)
         let invitation = try await self.pool.query(
             """
-            SELECT id, email, role FROM invitations
-            WHERE token_hash = \(token.digest) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+            SELECT id, email, role, organisation_id, organisation_role FROM invitations
+            WHERE token_hash = \(token.digest) AND accepted_at IS NULL AND revoked_at IS NULL AND approved_at IS NOT NULL
+              AND expires_at > now()
             """
         ).first
         guard let invitation else {
             try await self.throttle.recordFailure(keys)
             throw AccountError.tokenInvalid
         }
-        let (invitationID, email, role) = try invitation.decode((UUID, String, String).self)
+        let (invitationID, email, role, organisation, organisationRole) = try invitation.decode((UUID, String, String, UUID?, String?).self)
         let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else { throw AccountError.invalidInput("The display name must be 1 to 100 characters.") }
         let normalized = try self.configuration.passwordPolicy.check(password, context: [name, email])
@@ -132,6 +129,18 @@ extension Accounts {
             guard let row else { throw AccountError.notFound }
             let account = try Self.account(from: row)
             try await connection.execute("UPDATE invitations SET account_id = \(account.id) WHERE id = \(invitationID)")
+            if let organisation {
+                try await connection.execute(
+                    """
+                    INSERT INTO memberships (organisation_id, account_id, role) VALUES (\(organisation), \(account.id), \(organisationRole ?? "member"))
+                    ON CONFLICT DO NOTHING
+                    """
+                )
+            }
+            try await self.audit.record(
+                AuditEvent(actor: account.id, action: "invitation.accept", target: "invitation:\(invitationID)", addressPrefix: client.addressPrefix),
+                on: connection
+            )
             return try await self.openSession(for: account, client: client, on: connection)
         }
     }

@@ -63,6 +63,10 @@ extension Accounts {
                 "UPDATE accounts SET password_hash = \(hash), password_changed_at = now(), updated_at = now() WHERE id = \(accountID)"
             )
             try await connection.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(accountID) AND revoked_at IS NULL")
+            try await self.audit.record(
+                AuditEvent(actor: accountID, action: "password.reset", target: "account:\(accountID)", addressPrefix: client.addressPrefix),
+                on: connection
+            )
         }
     }
 
@@ -79,6 +83,10 @@ extension Accounts {
             if let session = actor.sessionID {
                 try await connection.execute("UPDATE sessions SET authenticated_at = now() WHERE id = \(session)")
             }
+            try await self.audit.record(
+                AuditEvent(actor: actor.accountID, action: "password.change", target: "account:\(actor.accountID)", addressPrefix: client.addressPrefix),
+                on: connection
+            )
         }
     }
 
@@ -91,6 +99,7 @@ extension Accounts {
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             throw AccountError.emailTaken
         }
+        try await self.audit.record(AuditEvent(actor: actor.accountID, action: "account.email-change", target: "account:\(actor.accountID)"))
     }
 
     /// Sets the actor's display name.
@@ -103,7 +112,7 @@ extension Accounts {
 
     /// Disables an account (staff): its sessions and tokens stop working at once.
     public func disableAccount(_ id: UUID, by actor: Actor) async throws {
-        guard actor.role == .administrator else { throw AccountError.forbidden }
+        try Access.require(actor, .disableAccount(target: id))
         try await self.requireRecentAuthentication(actor)
         guard id != actor.accountID else { throw AccountError.invalidInput("You cannot disable your own account.") }
         try await self.pool.withTransaction { connection in
@@ -113,6 +122,7 @@ extension Accounts {
             guard changed == 1 else { throw AccountError.notFound }
             try await connection.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
             try await connection.execute("UPDATE api_tokens SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
+            try await self.audit.record(AuditEvent(actor: actor.accountID, action: "account.disable", target: "account:\(id)"), on: connection)
         }
     }
 }

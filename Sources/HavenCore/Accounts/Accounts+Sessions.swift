@@ -54,17 +54,26 @@ extension Accounts {
                 UPDATE sessions SET last_used_at = now()
                 WHERE id = (SELECT id FROM found) AND last_used_at < now() - interval '60 seconds'
             )
-            SELECT f.id, f.authenticated_at, a.id, a.email, a.display_name, a.role, a.totp_enabled_at IS NOT NULL
+            SELECT f.id, f.authenticated_at, a.id, a.email, a.display_name, a.role, a.totp_enabled_at IS NOT NULL,
+                   ARRAY(SELECT m.organisation_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+                         WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
+                   ARRAY(SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+                         WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id)
             FROM found f JOIN sessions s ON s.id = f.id JOIN accounts a ON a.id = s.account_id
             """
         )
         guard let row = rows.first else { return nil }
-        let (sessionID, authenticatedAt, accountID, email, name, role, twoFactor) =
-            try row.decode((UUID, Date, UUID, String, String?, String, Bool).self)
+        let (sessionID, authenticatedAt, accountID, email, name, role, twoFactor, organisations, roles) =
+            try row.decode((UUID, Date, UUID, String, String?, String, Bool, [UUID], [String]).self)
         return Actor(
             accountID: accountID, email: email, displayName: name, role: Role(rawValue: role) ?? .member,
-            twoFactorEnabled: twoFactor, credential: .session(id: sessionID, authenticatedAt: authenticatedAt)
+            twoFactorEnabled: twoFactor, credential: .session(id: sessionID, authenticatedAt: authenticatedAt),
+            memberships: Self.memberships(organisations, roles)
         )
+    }
+
+    static func memberships(_ organisations: [UUID], _ roles: [String]) -> [UUID: OrganisationRole] {
+        Dictionary(zip(organisations, roles.map { OrganisationRole(rawValue: $0) ?? .member }), uniquingKeysWith: { first, _ in first })
     }
 
     /// The anti-CSRF token of a session: derived from its id with a server key, so it needs no

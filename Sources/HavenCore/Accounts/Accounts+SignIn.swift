@@ -42,20 +42,26 @@ extension Accounts {
         guard let row, let storedHash = try row.decode(column: 7, as: String?.self) else {
             _ = try await self.hashing { try await self.hashing.verifyWithoutAccount(candidate) }
             try await self.throttle.recordFailure(keys)
+            try await self.audit.record(
+                AuditEvent(actor: nil, action: "session.sign-in", target: "unknown", outcome: .failure, addressPrefix: client.addressPrefix)
+            )
             throw AccountError.invalidCredentials
         }
         let account = try Self.account(from: row)
-        let verification = try await self.hashing { try await self.hashing.verify(candidate, against: storedHash) }
-        guard verification != .invalid, account.status == .active else {
+        func fail(_ reason: String) async throws -> Never {
             try await self.throttle.recordFailure(keys)
+            try await self.audit.record(
+                AuditEvent(actor: nil, action: "session.sign-in", target: "account:\(account.id)", outcome: .failure,
+                           addressPrefix: client.addressPrefix, details: ["reason": reason])
+            )
             throw AccountError.invalidCredentials
         }
+        let verification = try await self.hashing { try await self.hashing.verify(candidate, against: storedHash) }
+        guard verification != .invalid else { try await fail("password") }
+        guard account.status == .active else { try await fail("status") }
         if account.twoFactorEnabled {
             if secondFactor.isEmpty { throw AccountError.secondFactorRequired }
-            guard try await self.acceptSecondFactor(secondFactor, accountID: account.id) else {
-                try await self.throttle.recordFailure(keys)
-                throw AccountError.invalidCredentials
-            }
+            guard try await self.acceptSecondFactor(secondFactor, accountID: account.id) else { try await fail("second-factor") }
         }
         if verification == .validNeedsRehash {
             let fresh = try await self.hashing { try await self.hashing.hash(candidate) }
@@ -63,7 +69,12 @@ extension Accounts {
         }
         try await self.throttle.reset(keys.filter { $0.hasPrefix("account:") })
         return try await self.pool.withConnection { connection in
-            try await self.openSession(for: account, client: client, on: connection)
+            let session = try await self.openSession(for: account, client: client, on: connection)
+            try await self.audit.record(
+                AuditEvent(actor: account.id, action: "session.sign-in", target: "account:\(account.id)", addressPrefix: client.addressPrefix),
+                on: connection
+            )
+            return session
         }
     }
 

@@ -11,6 +11,7 @@ public struct Accounts: Sendable {
     let secret: ServerSecret
     public let configuration: AccountsConfiguration
     let throttle: Throttle
+    let audit: AuditLog
     let logger: Logger
 
     public init(
@@ -25,6 +26,7 @@ public struct Accounts: Sendable {
             pool: pool, secret: secret, freeFailures: configuration.throttleFreeFailures,
             maximumDelay: configuration.throttleMaximumDelay
         )
+        self.audit = AuditLog(pool: pool)
         self.logger = logger
     }
 

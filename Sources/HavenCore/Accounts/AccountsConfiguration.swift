@@ -15,6 +15,8 @@ public struct AccountsConfiguration: Sendable {
     public var throttleFreeFailures = 5
     /// The longest back-off after repeated failures.
     public var throttleMaximumDelay: Duration = .seconds(15 * 60)
+    /// Invitations made by organisation admins wait for staff approval.
+    public var organisationInvitationsNeedApproval = true
     /// The address mails link to, e.g. `https://haven.example.org`.
     public var publicURL = "https://localhost:8080"
     /// The name authenticator apps show.

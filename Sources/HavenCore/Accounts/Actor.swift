@@ -15,11 +15,33 @@ public struct Actor: Sendable, Equatable {
     public let role: Role
     public let twoFactorEnabled: Bool
     public let credential: Credential
+    /// The organisations the account belongs to, and its role in each.
+    public let memberships: [UUID: OrganisationRole]
+
+    public init(
+        accountID: UUID, email: String, displayName: String?, role: Role, twoFactorEnabled: Bool, credential: Credential,
+        memberships: [UUID: OrganisationRole] = [:]
+    ) {
+        self.accountID = accountID
+        self.email = email
+        self.displayName = displayName
+        self.role = role
+        self.twoFactorEnabled = twoFactorEnabled
+        self.credential = credential
+        self.memberships = memberships
+    }
 
     public var sessionID: UUID? {
         if case .session(let id, _) = self.credential { return id }
         return nil
     }
+}
+
+/// A member's role within an organisation.
+public enum OrganisationRole: String, Sendable, Codable, CaseIterable {
+    case member
+    /// May invite colleagues into the organisation and remove them.
+    case admin
 }
 
 /// What an API token may do.

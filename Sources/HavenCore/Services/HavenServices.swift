@@ -6,10 +6,16 @@ public struct HavenServices: Sendable {
     public let pool: PostgresPool
     public let readiness: Readiness
     public let accounts: Accounts
+    public let organisations: Organisations
+    public let groups: Groups
+    public let audit: AuditLog
 
     public init(pool: PostgresPool, migrator: Migrator, accounts: Accounts) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
         self.accounts = accounts
+        self.organisations = Organisations(pool: pool, accounts: accounts)
+        self.groups = Groups(pool: pool)
+        self.audit = AuditLog(pool: pool)
     }
 }

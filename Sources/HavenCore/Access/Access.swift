@@ -1,0 +1,54 @@
+import Foundation
+
+/// The one place that decides who may do what. Services ask it before acting; handlers never
+/// look at roles. Anything without an explicit yes is a no.
+public enum Access {
+    /// The answer to "may `actor` do this?".
+    public enum Decision: Sendable, Equatable {
+        case allow
+        /// Refused, and the caller may know the thing exists (403).
+        case deny
+        /// Refused, and its very existence is not for this caller (404).
+        case hide
+    }
+
+    public static func decide(_ actor: Actor?, _ permission: Permission) -> Decision {
+        guard let actor else { return .deny }
+        let administrator = actor.role == .administrator
+        let staff = actor.role.isStaff
+        func member(of organisation: UUID) -> Bool { actor.memberships[organisation] != nil }
+        func admin(of organisation: UUID) -> Bool { actor.memberships[organisation] == .admin }
+
+        switch permission {
+        case .useOwnAccount, .proposeOrganisation, .listOrganisations, .readDirectory:
+            return .allow
+        case .createAPIToken(let scopes):
+            return scopes.allSatisfy { actor.role >= $0.minimumRole } ? .allow : .deny
+        case .listAccounts, .readAccount, .inviteAccount, .manageInvitations, .changeRole, .disableAccount, .enableAccount,
+            .forceSignOut, .requestTwoFactorReset, .readAudit, .reviewOrganisation, .manageGroups:
+            return administrator ? .allow : .deny
+        case .approveTwoFactorReset(let requester):
+            return administrator && requester != actor.accountID ? .allow : .deny
+        case .readGroups:
+            return staff ? .allow : .deny
+        case .readOrganisation(let id, let status):
+            if status == .active || administrator || admin(of: id) { return .allow }
+            return .hide
+        case .updateOrganisation(let id), .inviteToOrganisation(let id), .manageOrganisationMembers(let id):
+            if administrator || admin(of: id) { return .allow }
+            return member(of: id) ? .deny : .hide
+        case .readOrganisationMembers(let id):
+            return administrator || member(of: id) ? .allow : .hide
+        }
+    }
+
+    /// Throws unless allowed: `.notSignedIn` for nobody, `.forbidden` or `.notFound` otherwise.
+    public static func require(_ actor: Actor?, _ permission: Permission) throws(AccountError) {
+        guard actor != nil else { throw .notSignedIn }
+        switch self.decide(actor, permission) {
+        case .allow: return
+        case .deny: throw .forbidden
+        case .hide: throw .notFound
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Everything someone may ask to do, with what the decision depends on. `Access` has a rule for
+/// each case; the compiler makes sure no case goes without one.
+public enum Permission: Sendable, Equatable {
+    /// One's own profile, password, sessions, second factor and tokens.
+    case useOwnAccount
+    /// A personal API token with these scopes (no more than the role may do).
+    case createAPIToken(scopes: Set<APITokenScope>)
+
+    // Staff administration
+    case listAccounts
+    case readAccount
+    /// Invite someone onto the platform with a platform role.
+    case inviteAccount(role: Role)
+    /// List, revoke and approve invitations.
+    case manageInvitations
+    case changeRole(target: UUID)
+    case disableAccount(target: UUID)
+    case enableAccount
+    case forceSignOut
+    case requestTwoFactorReset(target: UUID)
+    /// Approve someone else's request (never one's own; nil when the request is unknown).
+    case approveTwoFactorReset(requestedBy: UUID?)
+    case readAudit
+
+    // Organisations
+    case proposeOrganisation
+    case listOrganisations
+    case readOrganisation(id: UUID, status: OrganisationStatus)
+    case updateOrganisation(id: UUID)
+    /// Approve or suspend an organisation.
+    case reviewOrganisation
+    case readOrganisationMembers(id: UUID)
+    case inviteToOrganisation(id: UUID)
+    /// Remove members, change their role in the organisation.
+    case manageOrganisationMembers(id: UUID)
+
+    // Groups and the directory
+    case readGroups
+    case manageGroups
+    case readDirectory
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import HavenCore
+import HavenSchema
+import PostgresClient
+
+/// `haven audit …`: the audit log from the command line.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check or prune the tamper-evident audit log.",
+        subcommands: [AuditVerify.self, AuditRetain.self]
+    )
+}
+
+/// `haven audit verify`: walk the hash chain and report the first broken link.
+struct AuditVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute every audit row's hash and report the first row that does not match (exit 1)."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let logger = self.database.makeLogger(label: "haven.audit")
+        let result = try await self.database.withPool(size: 1, logger: logger) { pool in
+            try await AuditLog(pool: pool).verify()
+        }
+        switch result {
+        case .intact(let rows):
+            print("The audit log is intact: \(rows) rows, every link checked.")
+        case .broken(let position, let reason):
+            print("The audit log is BROKEN at row \(position): \(reason).")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `haven audit retain --days N`: delete entries older than N days, oldest first.
+struct AuditRetain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retain",
+        abstract: "Delete audit entries older than the retention period; the chain stays verifiable from the oldest kept."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Keep this many days.")
+    var days = 365
+
+    func run() async throws {
+        guard self.days >= 1 else { throw ValidationError("--days must be at least 1") }
+        let logger = self.database.makeLogger(label: "haven.audit")
+        let removed = try await self.database.withPool(size: 1, logger: logger) { pool in
+            try await AuditLog(pool: pool).applyRetention(days: self.days)
+        }
+        print("Removed \(removed) audit entries older than \(self.days) days.")
+    }
+}
