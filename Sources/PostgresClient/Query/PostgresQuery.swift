@@ -49,5 +49,11 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             self.binds.append(value)
             self.sql.append("$\(self.binds.count)")
         }
+
+        /// Splices a fragment of SQL written in the source (a shared column list, say). Only a
+        /// `StaticString` is accepted, so nothing built at run time can reach the SQL text.
+        public mutating func appendInterpolation(fragment: StaticString) {
+            self.sql.append(fragment.description)
+        }
     }
 }

@@ -37,9 +37,12 @@ public struct PostgresRow: Sendable {
         return try self.decode(column: index, as: Value.self)
     }
 
-    /// Decodes the leading columns into a tuple: `let (id, name) = try row.decode((Int, String).self)`.
-    public func decode<each Value: PostgresDecodable>(_: (repeat each Value).Type) throws(PostgresError) -> (repeat each Value) {
-        var index = 0
+    /// Decodes the leading columns into a tuple: `let (id, name) = try row.decode((Int, String).self)`;
+    /// with `start`, the columns from that index on (one part of a join).
+    public func decode<each Value: PostgresDecodable>(
+        _: (repeat each Value).Type, startingAt start: Int = 0
+    ) throws(PostgresError) -> (repeat each Value) {
+        var index = start
         func next<V: PostgresDecodable>(_: V.Type) throws(PostgresError) -> V {
             defer { index += 1 }
             return try self.decode(column: index, as: V.self)
