@@ -14,6 +14,8 @@ public enum HavenServer {
             + MeRoutes.routes(accounts: services.accounts)
             + StaffRoutes.routes(services: services)
             + OrganisationRoutes.routes(services: services)
+            + ForumRoutes.routes(services: services)
+            + ModerationRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

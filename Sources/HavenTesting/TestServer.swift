@@ -24,6 +24,7 @@ public struct TestServer: Sendable {
     public static func with<Result: Sendable>(
         database: TestDatabase,
         accounts configuration: AccountsConfiguration = AccountsConfiguration(),
+        forums: ForumsConfiguration = ForumsConfiguration(),
         hashing: PasswordHashingPool? = nil,
         logger: Logger = TestCluster.logger,
         _ body: @Sendable (TestServer) async throws -> Result
@@ -33,7 +34,8 @@ public struct TestServer: Sendable {
             accounts: Accounts(
                 pool: database.pool, hashing: try hashing ?? TestServices.hashing, secret: TestServices.secret, configuration: configuration,
                 logger: logger
-            )
+            ),
+            forums: forums
         )
         let tls = try TestCertificate.serverContext()
         return try await LiveServer.serving(

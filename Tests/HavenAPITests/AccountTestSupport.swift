@@ -11,6 +11,15 @@ func lenientAccounts() -> AccountsConfiguration {
     return configuration
 }
 
+/// Forum settings that keep tests about other things clear of pre-moderation and rate limits.
+func lenientForums() -> ForumsConfiguration {
+    var configuration = ForumsConfiguration()
+    configuration.trustedAfterApprovedPosts = 0
+    configuration.postsPerMinute = 10_000
+    configuration.searchesPerMinute = 10_000
+    return configuration
+}
+
 extension TestServer {
     /// The current TOTP code for a Base32 secret.
     func totp(_ secret: String, offset: Int64 = 0) -> String {

@@ -41,6 +41,9 @@ import Testing
         .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .refused,
         .organisationAdmin: .allowed, .administrator: .allowed,
     ])
+    /// A published post by the organisation admin: its author and moderators change it; other
+    /// members see it, so they are refused rather than told it does not exist.
+    static let authorAndModerators = row(.refused, [.organisationAdmin: .allowed, .moderator: .allowed, .administrator: .allowed])
     static let organisationMembers = row(.hidden, [
         .anonymous: .refused, .disabled: .refused, .member: .allowed, .readToken: .allowed,
         .organisationAdmin: .allowed, .administrator: .allowed,
@@ -74,10 +77,23 @@ import Testing
         "delete /organisations/{id}/members/{accountId}": organisationAdmins,
         "post /organisations/{id}/invitations": organisationAdmins,
         "get /directory": signedInRead,
+        "get /forums/categories": signedInRead, "post /forums/categories": administrators, "put /forums/categories/{id}": administrators,
+        "get /forums/categories/{id}/topics": signedInRead, "post /forums/categories/{id}/topics": signedInWrite,
+        "get /forums/topics/{id}": signedInRead, "post /forums/topics/{id}/posts": signedInWrite,
+        "get /forums/posts/{id}": signedInRead, "patch /forums/posts/{id}": authorAndModerators, "delete /forums/posts/{id}": authorAndModerators,
+        "get /forums/posts/{id}/revisions": staffRead,
+        "put /forums/posts/{id}/reactions/{kind}": signedInWrite, "delete /forums/posts/{id}/reactions/{kind}": signedInWrite,
+        "put /forums/posts/{id}/bookmark": signedInWrite, "delete /forums/posts/{id}/bookmark": signedInWrite,
+        "post /forums/posts/{id}/flags": signedInWrite,
+        "get /forums/bookmarks": signedInRead, "get /forums/unread": signedInRead, "get /forums/submissions": signedInRead,
+        "get /forums/search": signedInRead,
+        "get /moderation/queue": staffRead, "post /moderation/posts/{id}/decision": staffRead, "post /moderation/posts/{id}/hide": staffRead,
+        "post /moderation/posts/{id}/restore": staffRead, "post /moderation/flags/{id}/resolve": staffRead,
+        "patch /moderation/topics/{id}": staffRead, "post /moderation/topics/{id}/merge": staffRead,
     ]
 
     /// A body that passes validation, so that only authorisation can refuse the request.
-    static func body(for key: String, target: UUID) -> [String: Any]? {
+    static func body(for key: String, target: UUID, ids: [String: String] = [:]) -> [String: Any]? {
         let organisation: [String: Any] = ["names": ["en": "Matrix organisation"], "country": "KE", "kind": "other"]
         let bodies: [String: [String: Any]] = [
             "post /auth/login": ["email": "nobody@example.org", "password": "a long and unusual passphrase"],
@@ -100,13 +116,24 @@ import Testing
             "patch /organisations/{id}": organisation,
             "post /organisations/{id}/members/{accountId}/role": ["role": "member"],
             "post /organisations/{id}/invitations": ["email": "org-invitee-\(UUID().uuidString.prefix(6))@example.org"],
+            "post /forums/categories": ["slug": "matrix-\(UUID().uuidString.prefix(8).lowercased())", "names": ["en": "Matrix"]],
+            "put /forums/categories/{id}": ["slug": "matrix-category", "names": ["en": "Matrix category"], "position": 9],
+            "post /forums/categories/{id}/topics": ["title": "A matrix topic", "body": "Some *text*.", "language": "en"],
+            "post /forums/topics/{id}/posts": ["body": "A matrix reply."],
+            "patch /forums/posts/{id}": ["body": "Edited by the matrix.", "version": 1],
+            "post /forums/posts/{id}/flags": ["reason": "spam"],
+            "post /moderation/posts/{id}/decision": ["decision": "approve"],
+            "post /moderation/posts/{id}/hide": ["reason": "Matrix"],
+            "post /moderation/flags/{id}/resolve": ["resolution": "dismissed"],
+            "patch /moderation/topics/{id}": ["pinned": true],
+            "post /moderation/topics/{id}/merge": ["into": ids["{into}"] ?? ""],
         ]
         return bodies[key]
     }
 
     @Test func everyRouteHasARowAndEveryCallerGetsWhatTheRowSays() async throws {
         try await TestDatabase.with { database in
-            try await TestServer.with(database: database, accounts: lenientAccounts()) { server in
+            try await TestServer.with(database: database, accounts: lenientAccounts(), forums: lenientForums()) { server in
                 let pool = database.pool
                 let routes = HavenServer.routes(services: server.services)
                 let missing = Set(routes.map(\.operationKey)).subtracting(Self.expectations.keys)
@@ -156,6 +183,26 @@ import Testing
                 try await pool.execute("UPDATE accounts SET status = 'disabled' WHERE id = \(disabledID)")
                 _ = (orgAdminID, otherID)
 
+                // Forums: a topic by the organisation admin in a members' category, a reply of theirs
+                // to change, one that waits for a moderator, and a category for administrators to edit.
+                let category = try #require(try await pool.query(
+                    "SELECT id FROM forum_categories WHERE slug = 'human-rights'"
+                ).first?.decode(column: 0, as: UUID.self))
+                let matrixCategory = try #require(UUID(uuidString: try await admin.send(
+                    "POST", "/forums/categories", json: ["slug": "matrix-category", "names": ["en": "Matrix category"]]
+                ).json["id"] as? String ?? ""))
+                let topicReply = try await orgAdmin.send(
+                    "POST", "/forums/categories/\(category.uuidString.lowercased())/topics",
+                    json: ["title": "Matrix topic", "body": "First post.", "language": "en"]
+                )
+                let topic = try #require(UUID(uuidString: (topicReply.json["topic"] as? [String: Any])?["id"] as? String ?? ""), "\(topicReply.text)")
+                func reply(_ text: String) async throws -> UUID {
+                    let reply = try await orgAdmin.send("POST", "/forums/topics/\(topic.uuidString.lowercased())/posts", json: ["body": text])
+                    return try #require(UUID(uuidString: reply.json["id"] as? String ?? ""), "\(reply.text)")
+                }
+                let post = try await reply("A reply to change.")
+                let waiting = try await reply("A reply that waits.")
+
                 /// Puts back what an allowed destructive call changed, and makes the ids it needs.
                 func prepare(_ key: String) async throws -> [String: String] {
                     try await pool.execute("UPDATE organisations SET status = 'active' WHERE id = ANY(\([a, b, c]))")
@@ -169,7 +216,39 @@ import Testing
                     )
                     try await pool.execute("INSERT INTO group_members (group_id, account_id) VALUES (\(group), \(target)) ON CONFLICT DO NOTHING")
                     var ids: [String: String] = ["{id}": target.uuidString, "{accountId}": target.uuidString]
+                    // The forum fixtures, as they were.
+                    try await pool.execute("DELETE FROM forum_post_revisions WHERE post_id = \(post)")
+                    try await pool.execute("UPDATE forum_posts SET state = 'published', version = 1 WHERE id = \(post)")
+                    try await pool.execute(
+                        "UPDATE forum_posts SET state = CASE WHEN \(key.hasSuffix("restore")) THEN 'hidden' ELSE 'pending' END WHERE id = \(waiting)"
+                    )
+                    try await pool.execute("UPDATE forum_topics SET state = 'published', locked = false, category_id = \(category) WHERE id = \(topic)")
                     switch key {
+                    case let key where key.hasPrefix("put /forums/categories/{id}"):
+                        ids["{id}"] = matrixCategory.uuidString
+                    case let key where key.contains("/forums/categories/{id}"):
+                        ids["{id}"] = category.uuidString
+                    case let key where key.contains("/topics/{id}/merge"):
+                        let source = try await pool.query(
+                            """
+                            INSERT INTO forum_topics (category_id, author_id, title, language, state) VALUES (\(category), \(orgAdminID), 'Merge me', 'en', 'published')
+                            RETURNING id
+                            """
+                        ).first?.decode(column: 0, as: UUID.self)
+                        ids["{id}"] = source?.uuidString
+                        ids["{into}"] = topic.uuidString
+                    case let key where key.contains("/topics/{id}"):
+                        ids["{id}"] = topic.uuidString
+                    case "post /moderation/posts/{id}/decision", "post /moderation/posts/{id}/restore":
+                        ids["{id}"] = waiting.uuidString
+                    case "post /moderation/flags/{id}/resolve":
+                        let flag = try await pool.query(
+                            "INSERT INTO forum_flags (post_id, flagged_by, reason) VALUES (\(post), NULL, 'spam') RETURNING id"
+                        ).first?.decode(column: 0, as: UUID.self)
+                        ids["{id}"] = flag?.uuidString
+                    case let key where key.contains("/forums/posts/{id}") || key.contains("/moderation/posts/{id}"):
+                        ids["{id}"] = post.uuidString
+                        ids["{kind}"] = "like"
                     case let key where key.contains("/organisations/{id}/approve") || key.contains("/organisations/{id}/suspend"):
                         ids["{id}"] = c.uuidString
                     case let key where key.contains("/organisations/{id}"):
@@ -221,7 +300,8 @@ import Testing
                         case .disabled: disabled
                         }
                         let headers = caller == .readToken ? ["Authorization": "Bearer \(token)"] : [:]
-                        let reply = try await client.send(method, path, json: Self.body(for: route.operationKey, target: target), headers: headers)
+                        let body = Self.body(for: route.operationKey, target: target, ids: ids)
+                        let reply = try await client.send(method, path, json: body, headers: headers)
                         let type = reply.json["type"] as? String
                         let outcome: Outcome =
                             if [401, 403].contains(reply.status),

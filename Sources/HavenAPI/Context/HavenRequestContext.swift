@@ -19,7 +19,8 @@ public struct HavenRequestContext: RequestContext {
     }
 
     /// Bodies larger than this are refused with 413 before a handler reads them whole.
-    public var maxUploadSize: Int { 64 * 1024 }
+    /// (256 KiB: a post of 32,000 characters of Arabic or Chinese, escaped as JSON, fits.)
+    public var maxUploadSize: Int { 256 * 1024 }
 
     /// The caller, or `AccountError.notSignedIn`.
     public func requireActor() throws -> Actor {

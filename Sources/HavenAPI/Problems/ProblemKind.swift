@@ -57,6 +57,10 @@ public struct ProblemKind: Sendable, Hashable {
     public static let csrfTokenMissing = ProblemKind(
         slug: "csrf-token-invalid", title: "Missing or wrong anti-CSRF token", status: .forbidden
     )
+    public static let editConflict = ProblemKind(slug: "edit-conflict", title: "Someone changed this in the meantime", status: .conflict)
+    public static let topicLocked = ProblemKind(slug: "topic-locked", title: "The topic is locked", status: .conflict)
+    public static let alreadyModerated = ProblemKind(slug: "already-moderated", title: "Already decided by a moderator", status: .conflict)
+    public static let rateLimited = ProblemKind(slug: "rate-limited", title: "Too many requests", status: .tooManyRequests)
     public static let internalError = ProblemKind(
         slug: "internal-error", title: "Something went wrong on our side", status: .internalServerError
     )

@@ -18,6 +18,25 @@ public enum Access {
         let staff = actor.role.isStaff
         func member(of organisation: UUID) -> Bool { actor.memberships[organisation] != nil }
         func admin(of organisation: UUID) -> Bool { actor.memberships[organisation] == .admin }
+        // Administrators see every category; moderators see staff categories but restricted ones
+        // only through their groups or organisations, like anyone else.
+        func sees(_ rules: CategoryRules) -> Bool {
+            rules.visibility.allSatisfy { rule in
+                switch rule.audience {
+                case .members: true
+                case .staff: staff
+                case .restricted:
+                    administrator || !rule.groups.isDisjoint(with: actor.groups) || rule.organisations.contains(where: member(of:))
+                }
+            }
+        }
+        func posts(in rules: CategoryRules) -> Bool {
+            switch rules.posting {
+            case .members: true
+            case .staff: staff
+            case .restricted: staff || !rules.postingGroups.isDisjoint(with: actor.groups)
+            }
+        }
 
         switch permission {
         case .useOwnAccount, .proposeOrganisation, .listOrganisations, .readDirectory:
@@ -29,7 +48,7 @@ public enum Access {
             return administrator ? .allow : .deny
         case .approveTwoFactorReset(let requester):
             return administrator && requester != actor.accountID ? .allow : .deny
-        case .readGroups:
+        case .readGroups, .readModerationQueue:
             return staff ? .allow : .deny
         case .readOrganisation(let id, let status):
             if status == .active || administrator || admin(of: id) { return .allow }
@@ -39,6 +58,29 @@ public enum Access {
             return member(of: id) ? .deny : .hide
         case .readOrganisationMembers(let id):
             return administrator || member(of: id) ? .allow : .hide
+        case .searchForums:
+            return .allow
+        case .manageCategories:
+            return administrator ? .allow : .deny
+        case .readCategory(let rules):
+            return sees(rules) ? .allow : .hide
+        case .postInCategory(let rules):
+            guard sees(rules) else { return .hide }
+            return posts(in: rules) ? .allow : .deny
+        case .moderateCategory(let rules):
+            guard sees(rules) else { return .hide }
+            return staff ? .allow : .deny
+        case .readPost(let rules, let author, let state):
+            guard sees(rules) else { return .hide }
+            if staff || state == .published { return .allow }
+            return author == actor.accountID && state != .deleted ? .allow : .hide
+        case .changePost(let rules, let author, let state, let locked):
+            guard sees(rules) else { return .hide }
+            if staff { return .allow }
+            if author == actor.accountID {
+                return [.pending, .published].contains(state) && !locked ? .allow : .deny
+            }
+            return state == .published ? .deny : .hide
         }
     }
 

@@ -40,4 +40,21 @@ public enum Permission: Sendable, Equatable {
     case readGroups
     case manageGroups
     case readDirectory
+
+    // Forums
+    case readCategory(CategoryRules)
+    /// Start a topic or reply in a category.
+    case postInCategory(CategoryRules)
+    /// Create and change categories.
+    case manageCategories
+    /// Approve, reject, hide, lock, pin, move and merge in a category; read revisions and flags.
+    case moderateCategory(CategoryRules)
+    /// Read a post (a topic, through its first post) by `author` in `state`.
+    case readPost(CategoryRules, author: UUID?, state: PostState)
+    /// Edit or delete a post.
+    case changePost(CategoryRules, author: UUID?, state: PostState, topicLocked: Bool)
+    /// Search, unread topics, bookmarks and one's own submissions (each filtered by what one sees).
+    case searchForums
+    /// The moderation queue (filtered by the categories one moderates).
+    case readModerationQueue
 }

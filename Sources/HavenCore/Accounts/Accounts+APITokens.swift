@@ -84,17 +84,18 @@ extension Accounts {
                    ARRAY(SELECT m.organisation_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
                          WHERE m.account_id = found.account_id AND o.status <> 'suspended' ORDER BY m.organisation_id),
                    ARRAY(SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-                         WHERE m.account_id = found.account_id AND o.status <> 'suspended' ORDER BY m.organisation_id)
+                         WHERE m.account_id = found.account_id AND o.status <> 'suspended' ORDER BY m.organisation_id),
+                   ARRAY(SELECT g.group_id FROM group_members g WHERE g.account_id = found.account_id)
             FROM found
             """
         )
         guard let row = rows.first else { return nil }
-        let (id, scopes, accountID, email, name, role, twoFactor, organisations, roles) =
-            try row.decode((UUID, [String], UUID, String, String?, String, Bool, [UUID], [String]).self)
+        let (id, scopes, accountID, email, name, role, twoFactor, organisations, roles, groups) =
+            try row.decode((UUID, [String], UUID, String, String?, String, Bool, [UUID], [String], [UUID]).self)
         return Actor(
             accountID: accountID, email: email, displayName: name, role: Role(rawValue: role) ?? .member, twoFactorEnabled: twoFactor,
             credential: .apiToken(id: id, scopes: Set(scopes.compactMap(APITokenScope.init(rawValue:)))),
-            memberships: Self.memberships(organisations, roles)
+            memberships: Self.memberships(organisations, roles), groups: Set(groups)
         )
     }
 }

@@ -58,17 +58,18 @@ extension Accounts {
                    ARRAY(SELECT m.organisation_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
                          WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
                    ARRAY(SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-                         WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id)
+                         WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
+                   ARRAY(SELECT g.group_id FROM group_members g WHERE g.account_id = a.id)
             FROM found f JOIN sessions s ON s.id = f.id JOIN accounts a ON a.id = s.account_id
             """
         )
         guard let row = rows.first else { return nil }
-        let (sessionID, authenticatedAt, accountID, email, name, role, twoFactor, organisations, roles) =
-            try row.decode((UUID, Date, UUID, String, String?, String, Bool, [UUID], [String]).self)
+        let (sessionID, authenticatedAt, accountID, email, name, role, twoFactor, organisations, roles, groups) =
+            try row.decode((UUID, Date, UUID, String, String?, String, Bool, [UUID], [String], [UUID]).self)
         return Actor(
             accountID: accountID, email: email, displayName: name, role: Role(rawValue: role) ?? .member,
             twoFactorEnabled: twoFactor, credential: .session(id: sessionID, authenticatedAt: authenticatedAt),
-            memberships: Self.memberships(organisations, roles)
+            memberships: Self.memberships(organisations, roles), groups: Set(groups)
         )
     }
 

@@ -17,10 +17,12 @@ public struct Actor: Sendable, Equatable {
     public let credential: Credential
     /// The organisations the account belongs to, and its role in each.
     public let memberships: [UUID: OrganisationRole]
+    /// The groups the account belongs to.
+    public let groups: Set<UUID>
 
     public init(
         accountID: UUID, email: String, displayName: String?, role: Role, twoFactorEnabled: Bool, credential: Credential,
-        memberships: [UUID: OrganisationRole] = [:]
+        memberships: [UUID: OrganisationRole] = [:], groups: Set<UUID> = []
     ) {
         self.accountID = accountID
         self.email = email
@@ -29,6 +31,7 @@ public struct Actor: Sendable, Equatable {
         self.twoFactorEnabled = twoFactorEnabled
         self.credential = credential
         self.memberships = memberships
+        self.groups = groups
     }
 
     public var sessionID: UUID? {

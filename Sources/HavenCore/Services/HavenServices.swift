@@ -9,13 +9,15 @@ public struct HavenServices: Sendable {
     public let organisations: Organisations
     public let groups: Groups
     public let audit: AuditLog
+    public let forums: Forums
 
-    public init(pool: PostgresPool, migrator: Migrator, accounts: Accounts) {
+    public init(pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration()) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
         self.accounts = accounts
         self.organisations = Organisations(pool: pool, accounts: accounts)
         self.groups = Groups(pool: pool)
         self.audit = AuditLog(pool: pool)
+        self.forums = Forums(pool: pool, configuration: forums)
     }
 }
