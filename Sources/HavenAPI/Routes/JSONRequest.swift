@@ -58,6 +58,13 @@ extension Request {
 extension JSONBody {
     /// 200 with a JSON body in snake_case.
     static func snakeCase<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+        if let writable = value as? any JSONWritable {
+            var output = JSONOutput()
+            writable.write(to: &output)
+            return Response(
+                status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: output.bytes))
+            )
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
