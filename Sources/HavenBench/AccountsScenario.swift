@@ -40,13 +40,6 @@ struct AccountsScenario {
             token: token.text, displayName: "Bench", password: Self.password, client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
         )
         let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts)
-        let certificate = self.work.appending(path: "cert.pem").path
-        let key = self.work.appending(path: "key.pem").path
-        try DevelopmentCertificate.create(certificatePath: certificate, keyPath: key)
-        let tls = try TLSContext(configuration: TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key))
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-
         let login = self.work.appending(path: "login.lua").path
         try """
             wrk.method = "POST"
@@ -57,15 +50,7 @@ struct AccountsScenario {
         var raw: [Double] = []
         var logins: [Double] = []
         var p99: [Double] = []
-        try await LiveServer.serving(
-            { onServerRunning in
-                HavenServer.application(
-                    services: services, host: "127.0.0.1", port: 0, server: .http1OpenSSL(context: tls), overTLS: true,
-                    logger: logger, onServerRunning: onServerRunning
-                )
-            },
-            logger: logger
-        ) { port in
+        try await BenchServer.serving(services, work: self.work) { port in
             let tlsScenario = TLSScenario(seconds: self.seconds, rounds: 1, work: self.work)
             for _ in 0..<self.rounds {
                 raw.append(try Self.rawVerificationsPerSecond(hasher: hasher, seconds: self.seconds))

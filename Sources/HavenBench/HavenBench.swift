@@ -4,14 +4,15 @@ import PostgresClient
 /// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
 /// only, and prints one table of figures and ratios against reference tools run alongside.
 /// BENCH_SECONDS sets each measurement's duration (default 5), BENCH_ROUNDS the rounds (default 3),
-/// BENCH_ONLY one scenario (`pool`, `accounts` or `tls`).
+/// BENCH_ONLY one scenario (`pool`, `accounts`, `tls` or `forums`); BENCH_FORUM_TOPICS and
+/// BENCH_FORUM_POSTS the size of the seeded forums (default 10,000 and 1,000,000).
 @main
 struct HavenBench {
     static func main() async throws {
         let seconds = ProcessInfo.processInfo.environment["BENCH_SECONDS"].flatMap(Int.init) ?? 5
         let rounds = ProcessInfo.processInfo.environment["BENCH_ROUNDS"].flatMap(Int.init) ?? 3
         let folder = URL(filePath: "/tmp").appending(path: "haven-bench-\(getpid())")
-        let cluster = EmbeddedPostgres(directory: folder, settings: ["max_connections": "50", "shared_buffers": "256MB"])
+        let cluster = EmbeddedPostgres(directory: folder, settings: ["max_connections": "50", "shared_buffers": "2GB"])
         try await cluster.start()
         var report = BenchReport()
         do {
@@ -28,6 +29,10 @@ struct HavenBench {
             }
             if only == nil || only == "tls" {
                 try await TLSScenario(seconds: seconds, rounds: rounds, work: folder.appending(path: "tls")).run(into: &report)
+            }
+            if only == nil || only == "forums" {
+                try await ForumsScenario(cluster: cluster, seconds: seconds, rounds: rounds, work: folder.appending(path: "forums"))
+                    .run(into: &report)
             }
         } catch {
             try? await cluster.stop()

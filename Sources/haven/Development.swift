@@ -7,7 +7,7 @@ struct Development: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "Development helpers.",
-        subcommands: [DevelopmentCertificateCommand.self]
+        subcommands: [DevelopmentCertificateCommand.self, SeedForumsCommand.self]
     )
 }
 

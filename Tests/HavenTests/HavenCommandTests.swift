@@ -237,6 +237,26 @@ import Testing
         }
     }
 
+    @Test func seedForumsFillsTheForumsWithSearchablePostsInSixLanguages() async throws {
+        try await TestDatabase.with { database in
+            let url = try await database.tcpURL()
+            let seeded = try await run(["dev", "seed-forums", "--topics", "12", "--posts", "240", "--authors", "5", "--database-url", url])
+            #expect(seeded.status == 0, "\(seeded.output)")
+            #expect(seeded.output.contains("Seeded 12 topics and 240 posts by 5 authors"))
+            #expect(seeded.output.contains("100% 240/240 posts"), "a progress bar")
+            let pool = database.pool
+            let counts = try await pool.query(
+                """
+                SELECT (SELECT count(*)::int FROM forum_topics WHERE state = 'published'),
+                       (SELECT count(*)::int FROM forum_posts WHERE state = 'published' AND search_vector <> ''::tsvector),
+                       (SELECT count(DISTINCT language)::int FROM forum_posts),
+                       (SELECT sum(reply_count)::int FROM forum_topics)
+                """
+            ).first?.decode((Int32, Int32, Int32, Int32).self)
+            #expect(counts.map { [$0.0, $0.1, $0.2, $0.3] } == [12, 240, 6, 228])
+        }
+    }
+
     @Test func badDatabaseURLIsAClearError() async throws {
         let outcome = try await run(["migrate", "--database-url", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
         #expect(outcome.status != 0)

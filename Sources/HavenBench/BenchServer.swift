@@ -1,0 +1,31 @@
+import Foundation
+import HavenAPI
+import HavenCore
+import HavenTesting
+import Logging
+import OpenSSLTLS
+
+/// Haven's application over HTTPS on a free port of 127.0.0.1, with a fresh development
+/// certificate in `work`, for as long as `body` runs.
+enum BenchServer {
+    static func serving<Result: Sendable>(
+        _ services: HavenServices, work: URL, _ body: (_ port: Int) async throws -> Result
+    ) async throws -> Result {
+        let certificate = work.appending(path: "cert.pem").path
+        let key = work.appending(path: "key.pem").path
+        try DevelopmentCertificate.create(certificatePath: certificate, keyPath: key)
+        let tls = try TLSContext(configuration: TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key))
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        return try await LiveServer.serving(
+            { onServerRunning in
+                HavenServer.application(
+                    services: services, host: "127.0.0.1", port: 0, server: .http1OpenSSL(context: tls), overTLS: true,
+                    logger: logger, onServerRunning: onServerRunning
+                )
+            },
+            logger: logger,
+            body
+        )
+    }
+}

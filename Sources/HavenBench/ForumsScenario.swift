@@ -1,0 +1,121 @@
+import Foundation
+import HavenAPI
+import HavenCore
+import HavenSchema
+import HavenTesting
+import Logging
+import OpenSSLTLS
+import PasswordHashing
+import PostgresClient
+
+/// The forums under load, on a seeded database (10,000 topics and 1,000,000 posts by default):
+/// a topic page (the topic and 50 posts with authors, reactions and the reader's read state) at
+/// 32 connections over HTTPS, and search latency for single words in each of the six languages.
+struct ForumsScenario {
+    let cluster: EmbeddedPostgres
+    let seconds: Int
+    let rounds: Int
+    let work: URL
+    var topics = ProcessInfo.processInfo.environment["BENCH_FORUM_TOPICS"].flatMap(Int.init) ?? 10_000
+    var posts = ProcessInfo.processInfo.environment["BENCH_FORUM_POSTS"].flatMap(Int.init) ?? 1_000_000
+
+    /// Words of middling frequency in the seeded text, per language.
+    static let searchWords: [(language: String, words: [String])] = [
+        ("en", ["reconciliation", "mentoring", "safeguarding"]), ("fr", ["réconciliation", "tutorat", "protection"]),
+        ("es", ["reconciliación", "tutoría", "salvaguarda"]), ("ru", ["примирение", "наставничество", "защита"]),
+        ("ar", ["المصالحة", "التوجيه", "الحماية"]), ("zh", ["和解", "辅导", "保护"]),
+    ]
+
+    func run(into report: inout BenchReport) async throws {
+        try FileManager.default.createDirectory(at: self.work, withIntermediateDirectories: true)
+        let admin = try PostgresPool(configuration: .init(connection: self.cluster.configuration(), maximumConnections: 1))
+        _ = try? await admin.execute("DROP DATABASE IF EXISTS bench_forums")
+        try await admin.execute("CREATE DATABASE bench_forums")
+        await admin.shutdown()
+        let pool = try PostgresPool(configuration: .init(connection: self.cluster.configuration(database: "bench_forums"), maximumConnections: 8))
+        defer { Task { await pool.shutdown() } }
+        try await HavenSchema.migrator().migrate(on: pool)
+
+        let started = ContinuousClock.now
+        let summary = try await ForumSeeder(topics: self.topics, posts: self.posts).run(on: pool) { done, total in
+            let percent = 100 * done / max(total, 1)
+            FileHandle.standardError.write(Data("\rSeeding forums: \(percent)% (\(done)/\(total) posts)".utf8))
+        }
+        let seedSeconds = Double((ContinuousClock.now - started).components.seconds)
+        FileHandle.standardError.write(Data("\n".utf8))
+
+        let hashing = try PasswordHashingPool(hasher: try PasswordHasher())
+        defer { hashing.shutdown() }
+        let accounts = Accounts(pool: pool, hashing: hashing, secret: ServerSecret.generate())
+        let (_, token) = try await accounts.invite(email: "reader@haven.test", role: .member, by: nil)
+        let reader = try await accounts.acceptInvitation(
+            token: token.text, displayName: "Reader", password: "a long and unusual measuring passphrase",
+            client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
+        )
+        var configuration = ForumsConfiguration()
+        configuration.searchesPerMinute = 10_000_000
+        let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts, forums: configuration)
+        // Topic pages: 200 topics, in turn.
+        let pages = self.work.appending(path: "topics.lua").path
+        try Self.rotation(summary.topics.prefix(200).map { "/forums/topics/\($0.uuidString.lowercased())" }).write(
+            toFile: pages, atomically: true, encoding: .utf8
+        )
+        var matches: [String: Int] = [:]
+        for (language, words) in Self.searchWords {
+            let count = try await pool.query(
+                """
+                SELECT count(*)::int FROM forum_posts
+                WHERE state = 'published' AND search_vector @@ forum_search_query(\(words[0]), NULL::text)
+                """
+            ).first?.decode(column: 0, as: Int32.self)
+            matches[language] = Int(count ?? 0)
+        }
+        let cookie = "Cookie: __Host-haven_session=\(reader.token.text)"
+        var pageLoads: [TLSScenario.Load] = []
+        var searches: [String: [Double]] = [:]
+        try await BenchServer.serving(services, work: self.work) { port in
+            let wrk = TLSScenario(seconds: self.seconds, rounds: 1, work: self.work)
+            for _ in 0..<self.rounds {
+                pageLoads.append(try await wrk.wrk(port: port, path: "/", connections: 32, close: false, script: pages, headers: [cookie]))
+                for (language, words) in Self.searchWords {
+                    let script = self.work.appending(path: "search-\(language).lua").path
+                    try Self.rotation(words.map { "/forums/search?q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) })
+                        .write(toFile: script, atomically: true, encoding: .utf8)
+                    let load = try await wrk.wrk(
+                        port: port, path: "/", connections: 2, close: false, script: script, headers: [cookie], seconds: max(2, self.seconds / 2)
+                    )
+                    searches[language, default: []].append(load.p99)
+                }
+            }
+        }
+        let pageRate = PoolScenario.median(pageLoads.map(\.requests))
+        let pageP99 = PoolScenario.median(pageLoads.map(\.p99))
+        report.notes.append(
+            "forums seeded with \(summary.topics.count) topics and \(self.posts) posts in \(Int(seedSeconds)) s"
+        )
+        report.notes.append(
+            "topic page (topic + 50 posts, authors, reactions, read state) at 32 connections over HTTPS: "
+                + "\(Int(pageRate)) req/s, p99 \(String(format: "%.1f", pageP99)) ms (target < 20 ms: \(pageP99 < 20 ? "met" : "MISSED"))"
+        )
+        for (language, _) in Self.searchWords {
+            let p99 = PoolScenario.median(searches[language] ?? [])
+            report.notes.append(
+                "search p99, \(language), single words (first matches \(matches[language] ?? 0) posts), 2 connections: "
+                    + "\(String(format: "%.1f", p99)) ms (target < 50 ms: \(p99 < 50 ? "met" : "MISSED"))"
+            )
+        }
+    }
+
+    /// A wrk script requesting `paths` in turn.
+    static func rotation(_ paths: [String]) -> String {
+        let list = paths.map { "\"\($0)\"" }.joined(separator: ", ")
+        return """
+            local paths = {\(list)}
+            local i = 0
+            request = function()
+              i = i + 1
+              return wrk.format("GET", paths[(i % #paths) + 1])
+            end
+            """
+    }
+}
