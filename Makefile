@@ -36,7 +36,7 @@ check-tls: build
 ## bench: performance figures against reference tools measured in the same run
 bench: deps
 	@scripts/install-deps wrk nginx
-	$(SWIFT) build -c release --product haven-bench --product haven
+	$(SWIFT) build -c release --product haven-bench
 	$$($(SWIFT) build -c release --show-bin-path)/haven-bench
 
 clean:
