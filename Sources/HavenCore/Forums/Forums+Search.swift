@@ -26,8 +26,9 @@ extension Forums {
             hits AS (
                 SELECT p.seq, p.id, p.topic_id, p.category_id, p.author_id, p.language, p.created_at, p.source,
                        ts_rank(p.search_vector, q.query) AS rank
-                FROM forum_posts p CROSS JOIN q JOIN forum_topics t ON t.id = p.topic_id AND t.state = 'published'
+                FROM forum_posts p CROSS JOIN q
                 WHERE p.state = 'published' AND p.search_vector @@ q.query AND p.category_id = ANY(\(categories))
+                  AND NOT EXISTS (SELECT 1 FROM forum_topics t WHERE t.id = p.topic_id AND t.state <> 'published')
                   AND (\(query.authorId)::uuid IS NULL OR p.author_id = \(query.authorId))
                   AND (\(query.language)::text IS NULL OR p.language = \(query.language) OR p.language LIKE \(query.language) || '-%')
                   AND (\(query.since)::timestamptz IS NULL OR p.created_at >= \(query.since))
