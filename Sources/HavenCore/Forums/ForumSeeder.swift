@@ -131,9 +131,8 @@ public struct ForumSeeder: Sendable {
             ON CONFLICT DO NOTHING
             """
         )
-        try await pool.execute("ANALYZE forum_topics")
-        try await pool.execute("ANALYZE forum_posts")
-        try await pool.execute("ANALYZE forum_reactions")
+        // Vacuumed now rather than by autovacuum in the middle of whatever runs next.
+        try await pool.execute("VACUUM (ANALYZE) forum_topics, forum_posts, forum_reactions")
         return Summary(topics: topicIDs, authors: authors)
     }
 }
