@@ -210,6 +210,27 @@ import Testing
                 #expect((try JSONSerialization.jsonObject(with: try await insider.send("GET", "/forums/categories").body) as? [[String: Any]])?
                     .first { ($0["id"] as? String)?.lowercased() == parent }.map { ($0["children"] as? [[String: Any]])?.first?["rules"] == nil } == true)
 
+                // Posting limited to the group: outsiders read but may not post; insiders post.
+                let discussion = try #require(try await admin.send("POST", "/forums/categories", json: [
+                    "slug": "group-led", "names": ["en": "Group-led"], "posting": "restricted", "posting_groups": [group],
+                ]).json["id"] as? String)
+                #expect(try await outsider.send("GET", "/forums/categories/\(discussion)/topics").status == 200)
+                let (led, _, _) = try await insider.startTopic(in: discussion, title: "Led by the group", body: "Our plan")
+                #expect(try await outsider.send("POST", "/forums/categories/\(discussion)/topics", json: ["title": "x", "body": "y", "language": "en"]).status == 403)
+                #expect(try await outsider.replyIn(led, "Can I join?").reply.status == 403)
+
+                // Visible to one organisation's members (and administrators) only.
+                let organisation = try #require(try await insider.send(
+                    "POST", "/organisations", json: ["names": ["en": "Survivors' network"], "country": "NG", "kind": "victims-association"]
+                ).json["id"] as? String)
+                #expect(try await admin.send("POST", "/organisations/\(organisation)/approve").status == 204)
+                let members = try #require(try await admin.send("POST", "/forums/categories", json: [
+                    "slug": "network-members", "names": ["en": "Network members"], "visibility": "restricted",
+                    "visible_organisations": [organisation],
+                ]).json["id"] as? String)
+                #expect(try await insider.send("GET", "/forums/categories/\(members)/topics").status == 200)
+                #expect(try await outsider.send("GET", "/forums/categories/\(members)/topics").status == 404)
+
                 // Announcements: members read, staff post.
                 let announcements = try await server.category("announcements")
                 let refused = try await insider.send("POST", "/forums/categories/\(announcements)/topics", json: ["title": "x", "body": "y", "language": "en"])
