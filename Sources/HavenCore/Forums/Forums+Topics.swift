@@ -116,7 +116,7 @@ extension Forums {
                 """
             ).first?.decode(column: 0, as: UUID.self)
             guard let topicID else { throw AccountError.notFound }
-            let seq = try await self.insertPost(
+            let (seq, _) = try await self.insertPost(
                 topic: topicID, category: categoryID, author: actor.accountID, replyTo: nil, title: title, language: language,
                 source: body, state: state, on: connection
             )
@@ -162,7 +162,7 @@ extension Forums {
                 throw AccountError.invalidInput("Say which post to quote with reply_to.")
             }
             let state = try await self.admitPost(by: actor, in: rules, on: connection)
-            let seq = try await self.insertPost(
+            let (seq, postID) = try await self.insertPost(
                 topic: topicID, category: stored.topic.categoryId, author: actor.accountID, replyTo: replyTo, title: "",
                 language: stored.topic.language, source: body, state: state, on: connection
             )
@@ -174,9 +174,8 @@ extension Forums {
                     """
                 )
             }
-            return try await connection.query("SELECT id FROM forum_posts WHERE seq = \(seq)").first?.decode(column: 0, as: UUID.self)
+            return postID
         }
-        guard let postID else { throw AccountError.notFound }
         return try await self.post(postID, for: actor)
     }
 
@@ -251,21 +250,22 @@ extension Forums {
         return Int(approved) >= threshold
     }
 
-    /// Inserts a post with its rendering and search vector; returns its sequence number.
+    /// Inserts a post with its rendering and search vector; returns its sequence number and id.
     func insertPost(
         topic: UUID, category: UUID, author: UUID, replyTo: UUID?, title: String, language: String, source: String, state: PostState,
         on connection: PostgresConnection
-    ) async throws -> Int {
-        let seq = try await connection.query(
+    ) async throws -> (seq: Int, id: UUID) {
+        let row = try await connection.query(
             """
             INSERT INTO forum_posts (topic_id, category_id, author_id, reply_to, title, is_first, language, source, html, state, search_vector)
             VALUES (\(topic), \(category), \(author), \(replyTo), \(title), \(replyTo == nil && !title.isEmpty), \(language), \(source),
                     \(Markdown.render(source)), \(state.rawValue), forum_search_vector(\(language), \(title), \(source)))
-            RETURNING seq
+            RETURNING seq, id
             """
-        ).first?.decode(column: 0, as: Int.self)
-        guard let seq else { throw AccountError.notFound }
-        return seq
+        ).first
+        guard let row else { throw AccountError.notFound }
+        let (seq, id) = try row.decode((Int, UUID).self)
+        return (seq, id)
     }
 
     /// A Markdown blockquote of `source`, attributed to `name`.
