@@ -30,7 +30,8 @@ public struct ForumSeeder: Sendable {
             throw AccountError.invalidInput("Seed at least one author, one topic, and a post per topic.")
         }
         var text = ForumSeedText(seed: self.seed)
-        let run = String(text.next() % 1_000_000, radix: 36)
+        // Distinct authors' addresses on every run, so a database can be seeded twice.
+        let run = String(UInt64.random(in: 0..<(1 << 40)), radix: 36)
         let authors = try await pool.query(
             """
             INSERT INTO accounts (email, display_name, role, status)
