@@ -21,13 +21,8 @@ struct AccountsScenario {
 
     func run(into report: inout BenchReport) async throws {
         try FileManager.default.createDirectory(at: self.work, withIntermediateDirectories: true)
-        let admin = try PostgresPool(configuration: .init(connection: self.cluster.configuration(), maximumConnections: 1))
-        _ = try? await admin.execute("DROP DATABASE IF EXISTS bench_accounts")
-        try await admin.execute("CREATE DATABASE bench_accounts")
-        await admin.shutdown()
-        let pool = try PostgresPool(configuration: .init(connection: self.cluster.configuration(database: "bench_accounts"), maximumConnections: 8))
+        let pool = try await self.cluster.migratedDatabase("bench_accounts")
         defer { Task { await pool.shutdown() } }
-        try await HavenSchema.migrator().migrate(on: pool)
 
         let hasher = try PasswordHasher()
         let hashing = try PasswordHashingPool(hasher: hasher)

@@ -1,9 +1,11 @@
 import Foundation
 import HavenAPI
 import HavenCore
+import HavenSchema
 import HavenTesting
 import Logging
 import OpenSSLTLS
+import PostgresClient
 
 /// Haven's application over HTTPS on a free port of 127.0.0.1, with a fresh development
 /// certificate in `work`, for as long as `body` runs.
@@ -27,5 +29,18 @@ enum BenchServer {
             logger: logger,
             body
         )
+    }
+}
+
+extension EmbeddedPostgres {
+    /// A fresh database `name` with Haven's schema, and a pool of 8 connections to it.
+    func migratedDatabase(_ name: StaticString) async throws -> PostgresPool {
+        let admin = try PostgresPool(configuration: .init(connection: self.configuration(), maximumConnections: 1))
+        _ = try? await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"))
+        try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        await admin.shutdown()
+        let pool = try PostgresPool(configuration: .init(connection: self.configuration(database: "\(name)"), maximumConnections: 8))
+        try await HavenSchema.migrator().migrate(on: pool)
+        return pool
     }
 }

@@ -29,13 +29,8 @@ struct ForumsScenario {
 
     func run(into report: inout BenchReport) async throws {
         try FileManager.default.createDirectory(at: self.work, withIntermediateDirectories: true)
-        let admin = try PostgresPool(configuration: .init(connection: self.cluster.configuration(), maximumConnections: 1))
-        _ = try? await admin.execute("DROP DATABASE IF EXISTS bench_forums")
-        try await admin.execute("CREATE DATABASE bench_forums")
-        await admin.shutdown()
-        let pool = try PostgresPool(configuration: .init(connection: self.cluster.configuration(database: "bench_forums"), maximumConnections: 8))
+        let pool = try await self.cluster.migratedDatabase("bench_forums")
         defer { Task { await pool.shutdown() } }
-        try await HavenSchema.migrator().migrate(on: pool)
 
         let started = ContinuousClock.now
         let summary = try await ForumSeeder(topics: self.topics, posts: self.posts).run(on: pool) { done, total in
