@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import HavenCore
-import PasswordHashing
-import HavenSchema
-import PostgresClient
 
 /// `haven admin …`: staff tasks from the command line, for the first administrator.
 struct Admin: AsyncParsableCommand {
@@ -34,15 +31,7 @@ struct AdminInvite: AsyncParsableCommand {
 
     func run() async throws {
         guard let role = Role(rawValue: self.role) else { throw ValidationError("--role must be member, moderator or administrator") }
-        let logger = self.database.makeLogger(label: "haven.admin")
-        try await self.database.withPool(size: 1, logger: logger) { pool in
-            try await HavenSchema.migrator().verify(on: pool)
-            let hashing = try self.secrets.hashingPool()
-            defer { hashing.shutdown() }
-            let accounts = Accounts(
-                pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: try self.database.dataFolder(), logger: logger),
-                configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL), logger: logger
-            )
+        try await self.database.withAccounts(secrets: self.secrets, publicURL: self.publicURL) { accounts in
             let (invitation, token) = try await accounts.invite(email: self.email, role: role, by: nil)
             print("Invited \(invitation.email) as \(role.rawValue); the invitation expires \(invitation.expiresAt.formatted(.iso8601)).")
             print("Accept it within that time with this single-use token (it is not shown again):")
@@ -69,15 +58,7 @@ struct AdminCreateAdmin: AsyncParsableCommand {
     var publicURL = "https://localhost:8080"
 
     func run() async throws {
-        let logger = self.database.makeLogger(label: "haven.admin")
-        try await self.database.withPool(size: 1, logger: logger) { pool in
-            try await HavenSchema.migrator().verify(on: pool)
-            let hashing = try self.secrets.hashingPool()
-            defer { hashing.shutdown() }
-            let accounts = Accounts(
-                pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: try self.database.dataFolder(), logger: logger),
-                configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL), logger: logger
-            )
+        try await self.database.withAccounts(secrets: self.secrets, publicURL: self.publicURL) { accounts in
             guard let token = try await accounts.bootstrapInvitation(email: self.email) else {
                 throw ValidationFailure(AdminError.notEmpty)
             }
