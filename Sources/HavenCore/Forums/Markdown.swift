@@ -405,22 +405,15 @@ extension Markdown {
         /// Columns of leading spaces and tabs (a tab reaching the next multiple of 4), and where the
         /// rest of the line starts.
         static func indentation(_ line: Line) -> (columns: Int, start: Int) {
-            var columns = 0
-            var index = line.startIndex
-            while index < line.endIndex {
-                if line[index] == ASCII.space {
-                    columns += 1
-                } else if line[index] == ASCII.tab {
-                    columns = (columns / 4 + 1) * 4
-                } else {
-                    break
-                }
-                index += 1
-            }
-            return (columns, index)
+            self.indentation(line, upTo: .max)
         }
 
         static func droppingIndent(_ line: Line, columns limit: Int) -> Line {
+            line[self.indentation(line, upTo: limit).start...]
+        }
+
+        /// Like `indentation(_:)`, stopping once `limit` columns are reached.
+        private static func indentation(_ line: Line, upTo limit: Int) -> (columns: Int, start: Int) {
             var columns = 0
             var index = line.startIndex
             while index < line.endIndex, columns < limit {
@@ -433,7 +426,7 @@ extension Markdown {
                 }
                 index += 1
             }
-            return line[index...]
+            return (columns, index)
         }
 
         static func trimmed(_ line: Line) -> Line {
