@@ -95,7 +95,7 @@ public enum AESGCM {
         return plaintext
     }
 
-    private static func makeContext(key: [UInt8], nonce: [UInt8], encrypt: Bool) throws(CryptoError) -> OpaquePointer {
+    static func makeContext(key: [UInt8], nonce: [UInt8], encrypt: Bool) throws(CryptoError) -> OpaquePointer {
         guard let context = EVP_CIPHER_CTX_new() else { throw .openSSL(OpenSSLErrorQueue.drain()) }
         let initialise = encrypt ? EVP_EncryptInit_ex : EVP_DecryptInit_ex
         guard initialise(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,

@@ -1,0 +1,75 @@
+import COpenSSL
+import NIOCore
+
+extension AESGCM {
+    /// Seals `plaintext` under `key` with a random nonce and appends nonce ‖ ciphertext ‖ tag to
+    /// `output`, with no intermediate copies: for large payloads such as document chunks.
+    public static func seal(
+        _ plaintext: ByteBuffer, key: [UInt8], authenticatedData: [UInt8], appendingTo output: inout ByteBuffer
+    ) throws(CryptoError) {
+        let nonce = SecureRandom.bytes(Self.nonceByteCount)
+        guard key.count == Self.keyByteCount else { throw .invalidArgument("AES-256-GCM key must be 32 bytes") }
+        let context = try Self.makeContext(key: key, nonce: nonce, encrypt: true)
+        defer { EVP_CIPHER_CTX_free(context) }
+        output.writeBytes(nonce)
+        let failure: CryptoError? = plaintext.withUnsafeReadableBytes { input in
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: input.count + Self.tagByteCount) { out in
+                var length: Int32 = 0
+                guard authenticatedData.isEmpty || EVP_EncryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
+                else { return 0 }
+                let base = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                var written = 0
+                if input.count > 0 {
+                    guard EVP_EncryptUpdate(context, base, &length, input.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(input.count)) == 1
+                    else { return 0 }
+                    written = Int(length)
+                }
+                guard EVP_EncryptFinal_ex(context, base.map { $0 + written }, &length) == 1 else { return 0 }
+                written += Int(length)
+                guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagByteCount), base.map { $0 + written }) == 1 else { return 0 }
+                return written + Self.tagByteCount
+            } == input.count + Self.tagByteCount ? nil : .openSSL(OpenSSLErrorQueue.drain())
+        }
+        if let failure { throw failure }
+    }
+
+    /// Opens nonce ‖ ciphertext ‖ tag (as `seal(_:key:authenticatedData:appendingTo:)` writes it)
+    /// and appends the plaintext to `output`; throws `.authenticationFailed` if anything was altered.
+    public static func open(
+        combined: ByteBuffer, key: [UInt8], authenticatedData: [UInt8], appendingTo output: inout ByteBuffer
+    ) throws(CryptoError) {
+        guard key.count == Self.keyByteCount else { throw .invalidArgument("AES-256-GCM key must be 32 bytes") }
+        guard combined.readableBytes >= Self.nonceByteCount + Self.tagByteCount else { throw .authenticationFailed }
+        let nonce = combined.getBytes(at: combined.readerIndex, length: Self.nonceByteCount) ?? []
+        let context = try Self.makeContext(key: key, nonce: nonce, encrypt: false)
+        defer { EVP_CIPHER_CTX_free(context) }
+        let start = output.writerIndex
+        var opened = false
+        combined.withUnsafeReadableBytes { input in
+            let count = input.count - Self.nonceByteCount - Self.tagByteCount
+            guard let bytes = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: count + 16) { out in
+                var length: Int32 = 0
+                guard authenticatedData.isEmpty || EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
+                else { return 0 }
+                let base = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                var written = 0
+                if count > 0 {
+                    guard EVP_DecryptUpdate(context, base, &length, bytes + Self.nonceByteCount, Int32(count)) == 1 else { return 0 }
+                    written = Int(length)
+                }
+                let tag = UnsafeMutableRawPointer(mutating: bytes + Self.nonceByteCount + count)
+                guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagByteCount), tag) == 1,
+                    EVP_DecryptFinal_ex(context, base.map { $0 + written }, &length) == 1
+                else { return 0 }
+                opened = true
+                return written + Int(length)
+            }
+        }
+        guard opened else {
+            output.moveWriterIndex(to: start)
+            _ = OpenSSLErrorQueue.drain()
+            throw .authenticationFailed
+        }
+    }
+}
