@@ -34,7 +34,7 @@ struct AccountsScenario {
         let reader = try await accounts.acceptInvitation(
             token: token.text, displayName: "Bench", password: Self.password, client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
         )
-        let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts)
+        let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts, documentKeys: TestServices.documentKeys)
         let login = self.work.appending(path: "login.lua").path
         try """
             wrk.method = "POST"

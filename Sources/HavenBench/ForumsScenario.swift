@@ -50,7 +50,7 @@ struct ForumsScenario {
         )
         var configuration = ForumsConfiguration()
         configuration.searchesPerMinute = 10_000_000
-        let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts, forums: configuration)
+        let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts, forums: configuration, documentKeys: TestServices.documentKeys)
         // Topic pages: 200 topics, in turn.
         let pages = self.work.appending(path: "topics.lua").path
         try Self.rotation(summary.topics.prefix(200).map { "/forums/topics/\($0.uuidString.lowercased())" }).write(

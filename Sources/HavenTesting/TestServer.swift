@@ -25,6 +25,8 @@ public struct TestServer: Sendable {
         database: TestDatabase,
         accounts configuration: AccountsConfiguration = AccountsConfiguration(),
         forums: ForumsConfiguration = ForumsConfiguration(),
+        documents: DocumentsConfiguration = DocumentsConfiguration(),
+        documentKeys: MasterKeyring = TestServices.documentKeys,
         hashing: PasswordHashingPool? = nil,
         logger: Logger = TestCluster.logger,
         _ body: @Sendable (TestServer) async throws -> Result
@@ -35,7 +37,7 @@ public struct TestServer: Sendable {
                 pool: database.pool, hashing: try hashing ?? TestServices.hashing, secret: TestServices.secret, configuration: configuration,
                 logger: logger
             ),
-            forums: forums
+            forums: forums, documentKeys: documentKeys, documents: documents
         )
         let tls = try TestCertificate.serverContext()
         return try await LiveServer.serving(

@@ -24,30 +24,63 @@ struct SecretOptions: ParsableArguments {
     @Option(name: .customLong("password-min-length"), help: "Shortest password accepted (at least 8).")
     var passwordMinimumLength = 15
 
+    @Option(
+        name: .customLong("master-key-file"),
+        help: ArgumentHelp(
+            "File holding the 32-byte master key that seals documents' keys (raw or base64). Default: $HAVEN_MASTER_KEY (base64), else <data-dir>/master.key, made on first use.",
+            valueName: "path"
+        )
+    )
+    var masterKeyFile: String?
+
+    @Option(
+        name: .customLong("previous-master-key-file"),
+        help: ArgumentHelp("A master key being rotated away from, still accepted to unwrap (repeatable).", valueName: "path")
+    )
+    var previousMasterKeyFiles: [String] = []
+
     func serverSecret(dataFolder: URL, logger: Logger) throws -> ServerSecret {
-        if let path = self.secretKeyFile {
-            return try Self.parse(try Data(contentsOf: URL(filePath: path)), source: path)
-        }
-        if let text = ProcessInfo.processInfo.environment["HAVEN_SECRET_KEY"], !text.isEmpty {
-            return try Self.parse(Data(text.utf8), source: "HAVEN_SECRET_KEY")
-        }
-        let file = dataFolder.appending(path: "secret.key")
-        if let data = FileManager.default.contents(atPath: file.path) {
-            return try Self.parse(data, source: file.path)
-        }
-        let key = try ServerSecret.randomKeyText()
-        _ = FileManager.default.createFile(atPath: file.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
-        logger.warning("made a new server secret; keep it safe and the same across restarts", metadata: ["file": "\(file.path)"])
-        return try Self.parse(Data(key.utf8), source: file.path)
+        try ServerSecret(
+            key: try Self.key(file: self.secretKeyFile, environment: "HAVEN_SECRET_KEY", made: dataFolder.appending(path: "secret.key"), logger: logger)
+        )
     }
 
-    static func parse(_ data: Data, source: String) throws -> ServerSecret {
-        if data.count == 32 { return try ServerSecret(key: [UInt8](data)) }
+    /// The master key and any previous ones, for the document libraries.
+    func masterKeys(dataFolder: URL, logger: Logger) throws -> MasterKeyring {
+        let current = try MasterKey(
+            key: try Self.key(file: self.masterKeyFile, environment: "HAVEN_MASTER_KEY", made: dataFolder.appending(path: "master.key"), logger: logger)
+        )
+        let previous = try self.previousMasterKeyFiles.map { path in
+            try MasterKey(key: try Self.parse(try Data(contentsOf: URL(filePath: path)), source: path))
+        }
+        return MasterKeyring(current: current, previous: previous)
+    }
+
+    /// 32 bytes from `file`, else from the environment variable (base64), else from the file
+    /// `made` in the data folder, created with a random key on first use.
+    static func key(file: String?, environment: String, made: URL, logger: Logger) throws -> [UInt8] {
+        if let path = file {
+            return try Self.parse(try Data(contentsOf: URL(filePath: path)), source: path)
+        }
+        if let text = ProcessInfo.processInfo.environment[environment], !text.isEmpty {
+            return try Self.parse(Data(text.utf8), source: environment)
+        }
+        if let data = FileManager.default.contents(atPath: made.path) {
+            return try Self.parse(data, source: made.path)
+        }
+        let key = try ServerSecret.randomKeyText()
+        _ = FileManager.default.createFile(atPath: made.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+        logger.warning("made a new key; keep it safe and the same across restarts", metadata: ["file": "\(made.path)"])
+        return try Self.parse(Data(key.utf8), source: made.path)
+    }
+
+    static func parse(_ data: Data, source: String) throws -> [UInt8] {
+        if data.count == 32 { return [UInt8](data) }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let decoded = Data(base64Encoded: text), decoded.count == 32 else {
             throw ValidationError("\(source) must hold 32 bytes, raw or base64")
         }
-        return try ServerSecret(key: [UInt8](decoded))
+        return [UInt8](decoded)
     }
 
     func hashingPool() throws -> PasswordHashingPool {

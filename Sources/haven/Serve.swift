@@ -64,7 +64,9 @@ struct Serve: AsyncParsableCommand {
                 configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL ?? "https://\(self.host):\(self.port)"),
                 logger: logger
             )
-            let services = HavenServices(pool: pool, migrator: migrator, accounts: accounts)
+            let services = HavenServices(
+                pool: pool, migrator: migrator, accounts: accounts, documentKeys: try self.secrets.masterKeys(dataFolder: dataFolder, logger: logger)
+            )
             if let email = self.bootstrapAdmin, let token = try await accounts.bootstrapInvitation(email: email) {
                 // Printed to the terminal once, never logged.
                 announce(
@@ -89,7 +91,7 @@ struct Serve: AsyncParsableCommand {
                 let port = channel.localAddress?.port ?? self.port
                 announce("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
             }
-            var lifecycle: [any Service] = [application]
+            var lifecycle: [any Service] = [application, DocumentPurger(documents: services.documents, logger: logger)]
             if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
             let group = ServiceGroup(
                 configuration: .init(services: lifecycle, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -38,6 +38,15 @@ public enum Access {
             }
         }
 
+        func sees(_ space: DocumentSpaceRules) -> Bool {
+            switch space {
+            case .library: true
+            case .category(let rules): sees(rules)
+            case .group(let id): staff || actor.groups.contains(id)
+            case .organisation(let id): staff || member(of: id)
+            }
+        }
+
         switch permission {
         case .useOwnAccount, .proposeOrganisation, .listOrganisations, .readDirectory:
             return .allow
@@ -81,6 +90,23 @@ public enum Access {
                 return [.pending, .published].contains(state) && !locked ? .allow : .deny
             }
             return state == .published ? .deny : .hide
+        case .readDocumentSpace(let space):
+            return sees(space) ? .allow : .hide
+        case .uploadDocument(let space):
+            guard sees(space) else { return .hide }
+            if case .category(let rules) = space, !posts(in: rules) { return .deny }
+            return .allow
+        case .readDocument(let space, let uploader, let approved, let deleted):
+            guard sees(space) else { return .hide }
+            if staff { return .allow }
+            if deleted { return .hide }
+            return approved || uploader == actor.accountID ? .allow : .hide
+        case .changeDocument(let space, let uploader):
+            guard sees(space) else { return .hide }
+            return staff || uploader == actor.accountID ? .allow : .deny
+        case .vetDocuments(let space):
+            guard sees(space) else { return .hide }
+            return staff ? .allow : .deny
         }
     }
 

@@ -57,4 +57,16 @@ public enum Permission: Sendable, Equatable {
     case searchForums
     /// The moderation queue (filtered by the categories one moderates).
     case readModerationQueue
+
+    // Documents
+    /// List documents in a space (each still weighed by `readDocument`).
+    case readDocumentSpace(DocumentSpaceRules)
+    /// Upload a new document into a space.
+    case uploadDocument(DocumentSpaceRules)
+    /// Read a document version uploaded by `uploader`, approved or not, in a deleted document or not.
+    case readDocument(DocumentSpaceRules, uploader: UUID?, approved: Bool, deleted: Bool)
+    /// Upload a new version of a document, or delete it.
+    case changeDocument(DocumentSpaceRules, uploader: UUID?)
+    /// Approve or reject versions in a space.
+    case vetDocuments(DocumentSpaceRules)
 }

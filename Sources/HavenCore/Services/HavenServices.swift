@@ -10,8 +10,12 @@ public struct HavenServices: Sendable {
     public let groups: Groups
     public let audit: AuditLog
     public let forums: Forums
+    public let documents: Documents
 
-    public init(pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration()) {
+    public init(
+        pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration(),
+        documentKeys: MasterKeyring, documents: DocumentsConfiguration = DocumentsConfiguration()
+    ) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
         self.accounts = accounts
@@ -19,5 +23,6 @@ public struct HavenServices: Sendable {
         self.groups = Groups(pool: pool)
         self.audit = AuditLog(pool: pool)
         self.forums = Forums(pool: pool, configuration: forums)
+        self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
     }
 }
