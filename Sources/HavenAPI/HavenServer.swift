@@ -16,6 +16,7 @@ public enum HavenServer {
             + OrganisationRoutes.routes(services: services)
             + ForumRoutes.routes(services: services)
             + ModerationRoutes.routes(services: services)
+            + DocumentRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

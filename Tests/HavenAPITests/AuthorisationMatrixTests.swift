@@ -49,6 +49,18 @@ import Testing
         .organisationAdmin: .allowed, .administrator: .allowed,
     ])
 
+    /// A document in organisation A's library, by A's admin: A's members and staff read it,
+    /// everyone else is not told it exists.
+    static let organisationDocument = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .member: .allowed, .readToken: .allowed,
+        .organisationAdmin: .allowed, .moderator: .allowed, .administrator: .allowed,
+    ])
+    /// That document's uploader and staff change it; A's other members are refused.
+    static let uploaderAndStaff = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .refused,
+        .organisationAdmin: .allowed, .moderator: .allowed, .administrator: .allowed,
+    ])
+
     static let expectations: [String: Row] = [
         "get /healthz": everyone, "get /readyz": everyone, "get /openapi.yaml": everyone,
         "post /auth/login": everyone, "post /invitations/accept": everyone,
@@ -90,6 +102,15 @@ import Testing
         "get /moderation/queue": staffRead, "post /moderation/posts/{id}/decision": staffRead, "post /moderation/posts/{id}/hide": staffRead,
         "post /moderation/posts/{id}/restore": staffRead, "post /moderation/flags/{id}/resolve": staffRead,
         "patch /moderation/topics/{id}": staffRead, "post /moderation/topics/{id}/merge": staffRead,
+        "get /documents": signedInRead, "post /documents": signedInWrite,
+        "get /documents/{id}": organisationDocument, "get /documents/{id}/versions": organisationDocument,
+        "get /documents/{id}/content": organisationDocument, "get /documents/{id}/versions/{version}/content": organisationDocument,
+        "delete /documents/{id}": uploaderAndStaff, "post /documents/{id}/versions": uploaderAndStaff,
+        "get /moderation/documents": staffRead,
+        // The version waits for a moderator: its uploader sees it (and is refused), other members do not.
+        "post /moderation/documents/{id}/versions/{version}/decision": row(.refused, [
+            .member: .hidden, .otherOrganisationMember: .hidden, .moderator: .allowed, .administrator: .allowed,
+        ]),
     ]
 
     /// A body that passes validation, so that only authorisation can refuse the request.
@@ -127,6 +148,7 @@ import Testing
             "post /moderation/flags/{id}/resolve": ["resolution": "dismissed"],
             "patch /moderation/topics/{id}": ["pinned": true],
             "post /moderation/topics/{id}/merge": ["into": ids["{into}"] ?? ""],
+            "post /moderation/documents/{id}/versions/{version}/decision": ["decision": "approve"],
         ]
         return bodies[key]
     }
@@ -203,6 +225,13 @@ import Testing
                 let post = try await reply("A reply to change.")
                 let waiting = try await reply("A reply that waits.")
 
+                // Documents: one in organisation A's library by A's admin, approved.
+                let uploaded = try await orgAdmin.uploadRaw(
+                    Data("Matrix document.\n".utf8),
+                    metadata: ["space": "organisation", "space_id": a.uuidString, "titles": ["en": "Matrix"], "language": "en", "filename": "m.txt"]
+                )
+                let document = try #require(UUID(uuidString: uploaded.json["id"] as? String ?? ""), "\(uploaded.text)")
+
                 /// Puts back what an allowed destructive call changed, and makes the ids it needs.
                 func prepare(_ key: String) async throws -> [String: String] {
                     try await pool.execute("UPDATE organisations SET status = 'active' WHERE id = ANY(\([a, b, c]))")
@@ -223,7 +252,17 @@ import Testing
                         "UPDATE forum_posts SET state = CASE WHEN \(key.hasSuffix("restore")) THEN 'hidden' ELSE 'pending' END WHERE id = \(waiting)"
                     )
                     try await pool.execute("UPDATE forum_topics SET state = 'published', locked = false, category_id = \(category) WHERE id = \(topic)")
+                    try await pool.execute("UPDATE documents SET deleted_at = NULL, published_version = 1 WHERE id = \(document)")
+                    try await pool.execute(
+                        """
+                        UPDATE document_versions SET state = CASE WHEN \(key.hasSuffix("/decision")) THEN 'pending' ELSE 'approved' END
+                        WHERE document_id = \(document)
+                        """
+                    )
                     switch key {
+                    case let key where key.contains("documents/{id}"):
+                        ids["{id}"] = document.uuidString
+                        ids["{version}"] = "1"
                     case let key where key.hasPrefix("put /forums/categories/{id}"):
                         ids["{id}"] = matrixCategory.uuidString
                     case let key where key.contains("/forums/categories/{id}"):

@@ -12,10 +12,13 @@ public struct HavenRequestContext: RequestContext {
     public var authenticatedByCookie = false
     /// The peer's IP address (only ever stored truncated).
     public let remoteAddress: String?
+    /// The connection, so a handler refusing a large upload can stop reading it.
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
     }
 
     /// Bodies larger than this are refused with 413 before a handler reads them whole.

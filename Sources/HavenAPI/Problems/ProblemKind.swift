@@ -61,6 +61,18 @@ public struct ProblemKind: Sendable, Hashable {
     public static let topicLocked = ProblemKind(slug: "topic-locked", title: "The topic is locked", status: .conflict)
     public static let alreadyModerated = ProblemKind(slug: "already-moderated", title: "Already decided by a moderator", status: .conflict)
     public static let rateLimited = ProblemKind(slug: "rate-limited", title: "Too many requests", status: .tooManyRequests)
+    public static let fileTooLarge = ProblemKind(slug: "file-too-large", title: "The file is larger than allowed", status: .contentTooLarge)
+    public static let quotaExceeded = ProblemKind(slug: "quota-exceeded", title: "Your storage quota is used up", status: .contentTooLarge)
+    public static let fileTypeRefused = ProblemKind(
+        slug: "file-type-refused", title: "This type of file is not accepted", status: .unsupportedMediaType
+    )
+    public static let uploadInProgress = ProblemKind(
+        slug: "upload-in-progress", title: "Another version is being uploaded", status: .conflict
+    )
+    public static let rangeNotSatisfiable = ProblemKind(
+        slug: "range-not-satisfiable", title: "The range is outside the file", status: .rangeNotSatisfiable
+    )
+    public static let incompleteUpload = ProblemKind(slug: "incomplete-upload", title: "The upload was incomplete", status: .badRequest)
     public static let internalError = ProblemKind(
         slug: "internal-error", title: "Something went wrong on our side", status: .internalServerError
     )

@@ -18,7 +18,11 @@ extension Request {
             throw Problem(.unsupportedMediaType, detail: "Send the body as application/json.")
         }
         let buffer = try await self.body.collect(upTo: context.maxUploadSize)
-        let data = Data(buffer.readableBytesView)
+        return try Self.decodeJSON(Body.self, from: Data(buffer.readableBytesView))
+    }
+
+    /// Decodes JSON bytes strictly, as `decodeJSON(_:context:)` does a body.
+    static func decodeJSON<Body: JSONRequest>(_: Body.Type, from data: Data) throws -> Body {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw Problem(.malformedBody, detail: "Expected a JSON object.")
         }
