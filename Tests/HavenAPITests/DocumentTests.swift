@@ -88,7 +88,6 @@ import Testing
                 let cases: [(metadata: [String: Any], status: Int, type: String)] = [
                     (["space": "library", "titles": ["en": ""], "language": "en", "filename": "a.txt"], 422, "invalid-input"),
                     (["space": "library", "titles": ["en": "x"], "language": "english", "filename": "a.txt"], 422, "invalid-input"),
-                    (["space": "library", "titles": ["en": "x"], "language": "en", "filename": ""], 422, "invalid-input"),
                     (["space": "category", "titles": ["en": "x"], "language": "en", "filename": "a.txt"], 422, "invalid-input"),
                     (["space": "category", "space_id": UUID().uuidString, "titles": ["en": "x"], "language": "en", "filename": "a.txt"], 404, "not-found"),
                     (["space": "group", "space_id": UUID().uuidString, "titles": ["en": "x"], "language": "en", "filename": "a.txt"], 404, "not-found"),
@@ -109,6 +108,12 @@ import Testing
                     body: text
                 )
                 #expect(malformed.status == 400 && malformed.json["type"] as? String == "urn:haven:problem:malformed-body", "\(malformed.text)")
+                // Only the last component of a path-like name is kept, and the extension follows the type.
+                let pathlike = try await member.uploadRaw(text, metadata: libraryMetadata("Notes", extra: ["filename": "../../etc/passwd"]))
+                #expect((pathlike.json["latest"] as? [String: Any])?["filename"] as? String == "passwd", "\(pathlike.text)")
+                let id = try #require(pathlike.json["id"] as? String)
+                let saved = try await member.fetch("/documents/\(id)/content")
+                #expect(saved.header("Content-Disposition") == "attachment; filename=\"passwd.txt\"; filename*=UTF-8''passwd.txt")
                 let empty = try await member.uploadRaw(Data(), metadata: libraryMetadata("Empty", extra: ["filename": "empty.txt"]))
                 #expect(empty.status == 415 && (empty.json["detail"] as? String)?.contains("empty file") == true, "\(empty.text)")
                 // Unauthenticated: refused before anything is read.

@@ -17,6 +17,7 @@ extension AccountError: ProblemConvertible {
         case .notFound: Problem(.notFound)
         case .emailTaken: Problem(.conflict)
         case .invalidInput(let reason): Problem(.invalidInput, detail: reason)
+        case .conflict(let reason): Problem(.stateConflict, detail: reason)
         }
     }
 }

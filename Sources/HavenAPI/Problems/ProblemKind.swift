@@ -50,6 +50,9 @@ public struct ProblemKind: Sendable, Hashable {
         slug: "second-factor-enrolment-required", title: "Set up two-factor authentication first", status: .forbidden
     )
     public static let conflict = ProblemKind(slug: "email-taken", title: "This email address is already in use", status: .conflict)
+    public static let stateConflict = ProblemKind(
+        slug: "state-conflict", title: "The current state does not allow this", status: .conflict
+    )
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
     public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)

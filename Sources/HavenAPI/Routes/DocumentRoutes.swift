@@ -52,16 +52,14 @@ enum DocumentRoutes {
         }
         return [
             APIRoute(.get, "/documents", audience: .signedIn(scope: .read)) { request, context in
-                let space: DocumentSpace? = try request.query("space", Parse.text).map { kind in
-                    guard let space = DocumentSpace(kind: kind, id: try request.query("space_id", Parse.uuid)) else {
-                        throw Problem(.invalidInput, detail: "The space is library, or category, group or organisation with a space_id.")
-                    }
-                    return space
+                func text(_ name: String, upTo limit: Int) throws -> String? {
+                    try request.query(name) { $0.count <= limit ? $0 : nil }
                 }
+                let kind = try request.query("space") { ["library", "category", "group", "organisation"].contains($0) ? $0 : nil }
                 let filter = Documents.Filter(
-                    space: space, language: try request.query("language", Parse.text), tag: try request.query("tag", Parse.text),
-                    thematicArea: try request.query("thematic_area", Parse.text), organisationId: try request.query("organisation_id", Parse.uuid),
-                    query: try request.query("q", Parse.text)
+                    spaceKind: kind, spaceId: try request.query("space_id", Parse.uuid), language: try text("language", upTo: 35),
+                    tag: try text("tag", upTo: 50), thematicArea: try text("thematic_area", upTo: 50),
+                    organisationId: try request.query("organisation_id", Parse.uuid), query: try text("q", upTo: 200)
                 )
                 let after = (try request.query("after", Parse.cursor)) ?? nil
                 return JSONBody.snakeCase(try await documents.list(filter, after: after, for: try context.requireActor()))
@@ -76,7 +74,7 @@ enum DocumentRoutes {
                         }
                         let metadata = try Request.decodeJSON(Metadata.self, from: Data(text.utf8))
                         let document = try await documents.upload(
-                            try metadata.draft(), filename: metadata.filename ?? "", body: UploadBody(base: request.body), by: actor, client: client
+                            try metadata.draft(), filename: Self.name(metadata.filename), body: UploadBody(base: request.body), by: actor, client: client
                         )
                         return JSONBody.snakeCase(document, status: .created)
                     }
@@ -85,7 +83,7 @@ enum DocumentRoutes {
                     guard let bytes = fields["metadata"] else { throw Problem(.invalidInput, detail: "Send a metadata part before the file part.") }
                     let metadata = try Request.decodeJSON(Metadata.self, from: Data(bytes.readableBytesView))
                     let document = try await documents.upload(
-                        try metadata.draft(), filename: file.filename ?? metadata.filename ?? "", body: reader.partBody(), by: actor, client: client
+                        try metadata.draft(), filename: Self.name(file.filename ?? metadata.filename), body: reader.partBody(), by: actor, client: client
                     )
                     return JSONBody.snakeCase(document, status: .created)
                 }
@@ -107,13 +105,13 @@ enum DocumentRoutes {
                     try await documents.authoriseNewVersion(of: try id(context), by: actor)
                     let document: Document
                     if isRaw(request) {
-                        let filename = try request.query("filename", Parse.text) ?? ""
+                        let filename = Self.name(try request.query("filename", Parse.text))
                         document = try await documents.uploadVersion(of: try id(context), filename: filename, body: UploadBody(base: request.body), by: actor, client: client)
                     } else {
                         var reader = try MultipartReader(request: request)
                         let (_, file) = try await reader.fields(beforeFile: "file", limit: 64 * 1024)
                         document = try await documents.uploadVersion(
-                            of: try id(context), filename: file.filename ?? "", body: reader.partBody(), by: actor, client: client
+                            of: try id(context), filename: Self.name(file.filename), body: reader.partBody(), by: actor, client: client
                         )
                     }
                     return JSONBody.snakeCase(document, status: .created)
@@ -132,7 +130,9 @@ enum DocumentRoutes {
                 let body = try await request.decodeJSON(Decision.self, context: context)
                 let decision: DocumentDecision
                 switch body.decision {
-                case "approve": decision = .approve
+                case "approve":
+                    guard body.reason == nil else { throw Problem(.invalidInput, detail: "A reason goes with a rejection only.") }
+                    decision = .approve
                 case "reject": decision = .reject(reason: body.reason ?? "")
                 default: throw Problem(.invalidInput, detail: "The decision is approve or reject (with a reason).")
                 }
@@ -144,6 +144,12 @@ enum DocumentRoutes {
                 )
             },
         ]
+    }
+
+    /// The file name given, or "document" when none is (the download adds the type's extension).
+    static func name(_ given: String?) -> String {
+        guard let given, !given.isEmpty else { return "document" }
+        return given
     }
 
     /// Whether the upload is a raw body (application/octet-stream) rather than a form.

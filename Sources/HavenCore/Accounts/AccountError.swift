@@ -25,6 +25,8 @@ public enum AccountError: Error, Sendable, Equatable, CustomStringConvertible {
     case emailTaken
     /// Input that fails validation; the reason is safe to show.
     case invalidInput(String)
+    /// Well-formed, but the thing's current state does not allow it (409); the reason is safe to show.
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,7 @@ public enum AccountError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound: "not found"
         case .emailTaken: "this email address is already in use"
         case .invalidInput(let reason): reason
+        case .conflict(let reason): reason
         }
     }
 }

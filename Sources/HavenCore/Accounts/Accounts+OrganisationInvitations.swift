@@ -23,7 +23,7 @@ extension Accounts {
         return try await self.pool.withTransaction { connection in
             let active = try await connection.query("SELECT status = 'active' FROM organisations WHERE id = \(organisation)")
                 .first?.decode(column: 0, as: Bool.self)
-            guard active == true else { throw AccountError.invalidInput("Only an approved organisation can invite.") }
+            guard active == true else { throw AccountError.conflict("Only an approved organisation can invite.") }
             let row = try await connection.query(
                 """
                 INSERT INTO invitations (token_hash, email, role, invited_by, expires_at, organisation_id, organisation_role, approved_at, approved_by)

@@ -32,12 +32,28 @@ public struct Accounts: Sendable {
 
     /// Lower-cased and trimmed; refuses what cannot be an address.
     static func normalizedEmail(_ email: String) throws(AccountError) -> String {
-        let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let normalized = email.trimmingCharacters(in: .blank).lowercased()
         let parts = normalized.split(separator: "@", omittingEmptySubsequences: false)
-        guard normalized.count <= 254, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-            !normalized.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace })
-        else { throw .invalidInput("That is not an email address.") }
+        guard normalized.count <= 254, parts.count == 2, Self.isLocalPart(parts[0]), Self.isDomain(parts[1]) else {
+            throw .invalidInput("That is not an email address.")
+        }
         return normalized
+    }
+
+    /// Dot-separated atoms of letters (any script), digits and RFC 5322's other atom characters.
+    static func isLocalPart(_ text: Substring) -> Bool {
+        let others = Set("!#$%&'*+/=?^_`{|}~-".unicodeScalars)
+        return (1...64).contains(text.count) && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in
+            !atom.isEmpty && atom.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || others.contains($0) }
+        }
+    }
+
+    /// Dot-separated labels of letters (any script), digits and inner hyphens: a host name.
+    static func isDomain(_ text: Substring) -> Bool {
+        (1...253).contains(text.count) && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }
+        }
     }
 
     /// Runs Argon2 through the bounded pool, turning saturation into `.busy`.

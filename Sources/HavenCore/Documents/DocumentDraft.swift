@@ -28,7 +28,12 @@ public struct DocumentDraft: Sendable, Equatable {
     /// Trimmed and checked: 1–10 titles of 1–200 characters keyed by language tags, descriptions
     /// up to 4,000, a language tag, up to 20 tags and thematic areas of up to 50 characters.
     public func validated() throws(AccountError) -> DocumentDraft {
-        func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .blank) }
+        // Lengths as given (as the OpenAPI document counts them), then trimmed.
+        func within(_ limit: Int) -> (String) -> Bool { { $0.unicodeScalars.count <= limit } }
+        guard self.titles.values.allSatisfy(within(200)), self.descriptions.values.allSatisfy(within(4_000)), within(500)(self.licence),
+            (self.tags + self.thematicAreas).allSatisfy(within(50))
+        else { throw .invalidInput("Titles are at most 200 characters, descriptions 4,000, the licence 500, tags and thematic areas 50.") }
         var draft = self
         draft.titles = self.titles.mapValues(trimmed)
         draft.descriptions = self.descriptions.mapValues(trimmed).filter { !$0.value.isEmpty }
@@ -43,7 +48,7 @@ public struct DocumentDraft: Sendable, Equatable {
         }
         guard Language.isTag(draft.language) else { throw .invalidInput("The language is a tag such as \"en\", \"ar\" or \"zh\".") }
         guard draft.tags.count <= 20, draft.thematicAreas.count <= 20,
-            (draft.tags + draft.thematicAreas).allSatisfy({ $0.count <= 50 && !$0.contains(where: \.isNewline) })
+            (draft.tags + draft.thematicAreas).allSatisfy({ $0.count <= 50 })
         else { throw .invalidInput("Up to 20 tags and 20 thematic areas, each at most 50 characters.") }
         guard draft.licence.count <= 500 else { throw .invalidInput("The licence note is at most 500 characters.") }
         return draft

@@ -4,7 +4,10 @@ import PostgresClient
 extension Documents {
     /// Narrows a document listing; every field is optional.
     public struct Filter: Sendable, Equatable {
-        public var space: DocumentSpace?
+        /// `library`, `category`, `group` or `organisation`.
+        public var spaceKind: String?
+        /// One category, group or organisation (with `spaceKind`; the library has no id).
+        public var spaceId: UUID?
         public var language: String?
         public var tag: String?
         public var thematicArea: String?
@@ -13,10 +16,11 @@ extension Documents {
         public var query: String?
 
         public init(
-            space: DocumentSpace? = nil, language: String? = nil, tag: String? = nil, thematicArea: String? = nil,
+            spaceKind: String? = nil, spaceId: UUID? = nil, language: String? = nil, tag: String? = nil, thematicArea: String? = nil,
             organisationId: UUID? = nil, query: String? = nil
         ) {
-            self.space = space
+            self.spaceKind = spaceKind
+            self.spaceId = spaceKind == "library" ? nil : spaceId
             self.language = language
             self.tag = tag
             self.thematicArea = thematicArea
@@ -32,7 +36,9 @@ extension Documents {
             guard let id = UUID(uuidString: cursor) else { throw .invalidInput("The cursor is not one this server gave.") }
             return id
         }
-        if let space = filter.space { try Access.require(actor, .readDocumentSpace(try await self.rules(for: space))) }
+        if let kind = filter.spaceKind, let space = DocumentSpace(kind: kind, id: filter.spaceId) {
+            try Access.require(actor, .readDocumentSpace(try await self.rules(for: space)))
+        }
         // What the policy lets the viewer see, as lists the query can use: every category, group
         // and organisation space the viewer sees, and whether unapproved documents show.
         let categories = try await self.forums.visibleCategoryIDs(for: actor)
@@ -40,7 +46,7 @@ extension Documents {
         let everyOrganisation = Access.decide(actor, .readDocumentSpace(.organisation(UUID()))) == .allow
         let unapproved = Access.decide(actor, .readDocument(.library, uploader: nil, approved: false, deleted: false)) == .allow
         let limit = self.configuration.pageSize
-        let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let query = filter.query?.trimmingCharacters(in: .blank)
         let rows = try await self.pool.query(
             """
             SELECT \(fragment: Self.documentColumns)
@@ -51,7 +57,8 @@ extension Documents {
                    OR (d.space_kind = 'group' AND (\(everyGroup) OR d.space_id = ANY(\(Array(actor.groups)))))
                    OR (d.space_kind = 'organisation' AND (\(everyOrganisation) OR d.space_id = ANY(\(Array(actor.memberships.keys))))))
               AND (d.published_version > 0 OR \(unapproved) OR d.uploader_id = \(actor.accountID))
-              AND (\(filter.space?.kind)::text IS NULL OR (d.space_kind = \(filter.space?.kind) AND d.space_id IS NOT DISTINCT FROM \(filter.space?.id)))
+              AND (\(filter.spaceKind)::text IS NULL OR d.space_kind = \(filter.spaceKind))
+              AND (\(filter.spaceId)::uuid IS NULL OR d.space_id = \(filter.spaceId))
               AND (\(filter.language)::text IS NULL OR d.language = \(filter.language))
               AND (\(filter.tag?.lowercased())::text IS NULL OR \(filter.tag?.lowercased()) = ANY(d.tags))
               AND (\(filter.thematicArea)::text IS NULL OR \(filter.thematicArea) = ANY(d.thematic_areas))

@@ -11,12 +11,13 @@ extension Documents {
         _ draft: DocumentDraft, filename: String, body: Body, by actor: Actor, client: ClientInfo? = nil
     ) async throws -> Document where Body.Element == ByteBuffer {
         let draft = try draft.validated()
-        let filename = try Self.validFilename(filename)
+        let filename = Self.cleanFilename(filename)
         let rules = try await self.rules(for: draft.space)
         try Access.require(actor, .uploadDocument(rules))
         try await self.requireSpaceExists(draft.space)
+        // Only an organisation of one's own may be named as the author.
         if let organisation = draft.organisationId, Access.decide(actor, .readOrganisationMembers(id: organisation)) != .allow {
-            throw AccountError.invalidInput("The author organisation must be one you belong to.")
+            throw AccountError.forbidden
         }
         let (document, version) = try await self.pool.withTransaction { connection in
             let id = try await connection.query(
@@ -53,7 +54,7 @@ extension Documents {
         of id: UUID, filename: String, body: Body, by actor: Actor, client: ClientInfo? = nil
     ) async throws -> Document where Body.Element == ByteBuffer {
         let (stored, rules) = try await self.newVersionTarget(of: id, by: actor)
-        let filename = try Self.validFilename(filename)
+        let filename = Self.cleanFilename(filename)
         let all = try await self.pool.withTransaction { connection in
             // One upload per document at a time: the version number is taken under this lock.
             let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(id.uuidString), 8))")
@@ -202,16 +203,14 @@ extension Documents {
         return context
     }
 
-    /// A file name fit to keep and to offer back: its last path component, without control
-    /// characters, 1–255 characters.
-    static func validFilename(_ name: String) throws(AccountError) -> String {
+    /// A file name fit to keep and to offer back: the last path component, without control or
+    /// format characters, trimmed, at most 255 characters; "document" when nothing is left.
+    static func cleanFilename(_ name: String) -> String {
         let base = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(String.UnicodeScalarView(base.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }))
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...255).contains(cleaned.count), cleaned != ".", cleaned != ".." else {
-            throw .invalidInput("Give the file a name of 1–255 characters.")
-        }
-        return cleaned
+            .trimmingCharacters(in: .blank)
+        guard !cleaned.isEmpty, cleaned != ".", cleaned != ".." else { return "document" }
+        return String(cleaned.prefix(255))
     }
 
     /// Refuses uploads into a group or organisation that does not exist (a category that does not

@@ -32,7 +32,7 @@ extension Documents {
         try Access.require(actor, .vetDocuments(rules))
         var reason = ""
         if case .reject(let given) = decision {
-            reason = given.trimmingCharacters(in: .whitespacesAndNewlines)
+            reason = given.trimmingCharacters(in: .blank)
             guard (1...2_000).contains(reason.count) else { throw AccountError.invalidInput("Give a reason of 1–2,000 characters.") }
         }
         let state: DocumentVersion.State = decision == .approve ? .approved : .rejected

@@ -91,7 +91,7 @@ extension CategoryDraft {
         guard draft.slug.count <= 60, draft.slug.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)*/) != nil else {
             throw .invalidInput("A slug is lower-case letters and digits in words joined by hyphens, at most 60 characters.")
         }
-        draft.names = self.names.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        draft.names = self.names.mapValues { $0.trimmingCharacters(in: .blank) }
         guard !draft.names.isEmpty, draft.names.count <= 10, draft.names.allSatisfy({ Language.isTag($0.key) && (1...100).contains($0.value.count) }),
             self.descriptions.count <= 10, self.descriptions.allSatisfy({ Language.isTag($0.key) && $0.value.count <= 1000 })
         else {

@@ -273,7 +273,7 @@ extension Forums {
     }
 
     static func validReason(_ reason: String) throws(AccountError) -> String {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmingCharacters(in: .blank)
         guard (1...1000).contains(reason.count) else { throw .invalidInput("Give a reason of 1 to 1,000 characters; the author will see it.") }
         return reason
     }

@@ -100,13 +100,9 @@ extension Forums {
         guard Language.isTag(language) else { throw AccountError.invalidInput("The language is a tag such as \"en\", \"ar\" or \"zh\".") }
         let topicID = try await self.pool.withTransaction { connection in
             guard let category = try await self.storedCategories(on: connection).first(where: { $0.id == categoryID }) else {
-                throw AccountError.invalidInput("There is no such category.")
+                throw AccountError.notFound
             }
-            do {
-                try Access.require(actor, .postInCategory(category.effective))
-            } catch AccountError.notFound {
-                throw AccountError.invalidInput("There is no such category.")
-            }
+            try Access.require(actor, .postInCategory(category.effective))
             let state = try await self.admitPost(by: actor, in: category.effective, on: connection)
             let topicID = try await connection.query(
                 """
@@ -138,7 +134,7 @@ extension Forums {
             let rules = stored.category.effective
             try Access.require(actor, .readPost(rules, author: stored.topic.authorId, state: stored.postState))
             guard stored.topic.state == "published" else {
-                throw AccountError.invalidInput("Replies open once a moderator has approved the topic.")
+                throw AccountError.conflict("Replies open once a moderator has approved the topic.")
             }
             try Access.require(actor, .postInCategory(rules))
             let moderator = Access.decide(actor, .moderateCategory(rules)) == .allow
@@ -276,7 +272,7 @@ extension Forums {
     }
 
     static func validTitle(_ title: String) throws(AccountError) -> String {
-        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = title.trimmingCharacters(in: .blank)
         guard (1...200).contains(title.count), !title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidInput("A title has 1 to 200 characters on one line.")
         }
@@ -284,7 +280,7 @@ extension Forums {
     }
 
     func validBody(_ body: String) throws(AccountError) -> String {
-        let body = body.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = body.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .blank)
         guard !body.isEmpty else { throw .invalidInput("A post cannot be empty.") }
         guard body.count <= self.configuration.maximumPostLength else {
             throw .invalidInput("A post has at most \(self.configuration.maximumPostLength) characters.")

@@ -59,7 +59,9 @@ public struct OrganisationDraft: Sendable, Equatable {
 
     func validated() throws(AccountError) -> OrganisationDraft {
         var copy = self
-        copy.names = self.names.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // As given, at most 200 characters (as the OpenAPI document counts them); trimmed, at least one.
+        guard self.names.values.allSatisfy({ $0.unicodeScalars.count <= 200 }) else { throw .invalidInput("Names are 1 to 200 characters.") }
+        copy.names = self.names.mapValues { $0.trimmingCharacters(in: .blank) }
         guard !copy.names.isEmpty else { throw .invalidInput("Give the organisation's name in at least one language.") }
         guard copy.names.values.allSatisfy({ !$0.isEmpty }) else { throw .invalidInput("A name cannot be empty.") }
         guard copy.names.keys.allSatisfy(Self.languages.contains) else {
@@ -70,7 +72,7 @@ public struct OrganisationDraft: Sendable, Equatable {
         guard copy.country.count == 2, copy.country.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw .invalidInput("The country is an ISO 3166-1 alpha-2 code such as KE or FR.")
         }
-        guard self.profile.count <= 2000 else { throw .invalidInput("The profile is at most 2,000 characters.") }
+        guard self.profile.unicodeScalars.count <= 2000 else { throw .invalidInput("The profile is at most 2,000 characters.") }
         copy.thematicAreas = ThematicArea.allCases.filter(self.thematicAreas.contains)
         return copy
     }

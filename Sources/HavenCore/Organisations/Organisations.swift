@@ -161,7 +161,7 @@ public struct Organisations: Sendable {
         let others = try await connection.query(
             "SELECT count(*) FROM memberships WHERE organisation_id = \(id) AND role = 'admin' AND account_id <> \(account)"
         ).first?.decode(column: 0, as: Int.self) ?? 0
-        guard others > 0 else { throw AccountError.invalidInput("An organisation keeps at least one admin.") }
+        guard others > 0 else { throw AccountError.conflict("An organisation keeps at least one admin.") }
     }
 
     static func json(_ names: [String: String]) -> String {
