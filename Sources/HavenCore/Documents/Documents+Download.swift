@@ -42,13 +42,19 @@ extension Documents {
                 "SELECT sealed FROM document_chunks WHERE document_id = \(document) AND version = \(version) AND number = \(number)"
             ).first?.decode(column: 0, as: ByteBuffer.self)
         }
-        var next: Task<ByteBuffer?, any Error>? = Task { try await fetch(first) }
-        defer { next?.cancel() }
+        // Chunks are fetched ahead while the current one is written, so the database and the
+        // connection work at the same time: a share of a fixed read-ahead budget, so that many
+        // downloads at once hold no more than a few at a time.
+        let active = self.downloads.begin()
+        defer { self.downloads.end() }
+        let depth = max(1, self.configuration.readAheadBytes / (active * download.chunkSize))
+        var ahead: [Task<ByteBuffer?, any Error>] = (first...min(first + depth - 1, last)).map { number in Task { try await fetch(number) } }
+        defer { ahead.forEach { $0.cancel() } }
         var plaintext = ByteBuffer()
         plaintext.reserveCapacity(download.chunkSize + 16)
         for number in first...last {
-            let sealed = try await next?.value
-            next = number < last ? Task { [number] in try await fetch(number + 1) } : nil
+            let sealed = try await ahead.removeFirst().value
+            if number + depth <= last { ahead.append(Task { [number] in try await fetch(number + depth) }) }
             plaintext.clear()
             do {
                 guard let sealed else { throw CryptoError.authenticationFailed }

@@ -12,6 +12,8 @@ public struct Documents: Sendable {
     let keys: MasterKeyring
     public let configuration: DocumentsConfiguration
     let logger: Logger
+    /// Downloads in progress, which share the read-ahead budget.
+    let downloads = DownloadCounter()
 
     public init(
         pool: PostgresPool, keys: MasterKeyring, configuration: DocumentsConfiguration = DocumentsConfiguration(), forums: Forums,

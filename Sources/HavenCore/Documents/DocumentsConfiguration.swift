@@ -8,6 +8,8 @@ public struct DocumentsConfiguration: Sendable {
     public var quotaPerMember: Int64 = 2 * 1024 * 1024 * 1024
     /// Plaintext bytes per encrypted chunk (256 KiB–1 MiB).
     public var chunkSize = 512 * 1024
+    /// Encrypted bytes fetched ahead of the one being sent, shared by all downloads in progress.
+    public var readAheadBytes = 4 * 1024 * 1024
     /// Spaces whose uploads from members wait for a moderator (staff uploads never wait).
     public var vettedSpaces: Set<String> = ["library", "category", "group", "organisation"]
     /// Days a deleted document (or a rejected version) is kept before its chunks and key are removed.

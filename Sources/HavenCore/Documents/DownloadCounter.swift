@@ -1,0 +1,15 @@
+import Synchronization
+
+/// How many downloads are streaming right now, so that they can share the read-ahead budget.
+final class DownloadCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Counts a download in; returns how many are in progress, this one included.
+    func begin() -> Int {
+        self.count.add(1, ordering: .relaxed).newValue
+    }
+
+    func end() {
+        self.count.subtract(1, ordering: .relaxed)
+    }
+}
