@@ -33,13 +33,13 @@ enum BenchServer {
 }
 
 extension EmbeddedPostgres {
-    /// A fresh database `name` with Haven's schema, and a pool of 8 connections to it.
-    func migratedDatabase(_ name: StaticString) async throws -> PostgresPool {
+    /// A fresh database `name` with Haven's schema, and a pool of `connections` to it.
+    func migratedDatabase(_ name: StaticString, connections: Int = 8) async throws -> PostgresPool {
         let admin = try PostgresPool(configuration: .init(connection: self.configuration(), maximumConnections: 1))
         _ = try? await admin.execute(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"))
         try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         await admin.shutdown()
-        let pool = try PostgresPool(configuration: .init(connection: self.configuration(database: "\(name)"), maximumConnections: 8))
+        let pool = try PostgresPool(configuration: .init(connection: self.configuration(database: "\(name)"), maximumConnections: connections))
         try await HavenSchema.migrator().migrate(on: pool)
         return pool
     }

@@ -93,6 +93,7 @@ struct TLSScenario {
             http {
                 access_log off;
                 keepalive_requests 100000;
+                client_max_body_size 0;
                 client_body_temp_path \(self.work.path);
                 proxy_temp_path \(self.work.path);
                 fastcgi_temp_path \(self.work.path);
@@ -108,6 +109,7 @@ struct TLSScenario {
                     ssl_session_tickets off;
                     location = /hello { default_type text/plain; return 200 "hello"; }
                     location = /big { root \(self.work.path); default_type application/octet-stream; }
+                    location = /upload { return 204; }
                 }
             }
             """
