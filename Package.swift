@@ -83,7 +83,9 @@ let package = Package(
         .target(
             name: "HavenCore",
             dependencies: ["PostgresClient", "PasswordHashing", "OpenSSLTLS", "HavenSchema",
-                .product(name: "Logging", package: "swift-log")],
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings,
             plugins: ["EmbedFiles"]
         ),

@@ -37,6 +37,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("pool-size"), help: "Most database connections to open.")
     var poolSize = 8
 
+    @Option(
+        name: .customLong("clamd"),
+        help: ArgumentHelp("Scan every upload with this clamd: unix:/run/clamav/clamd.ctl or tcp:127.0.0.1:3310 (its StreamMaxLength must allow 100M).", valueName: "address")
+    )
+    var clamd: String?
+
     @Flag(help: "Apply pending migrations before serving.")
     var migrate = false
 
@@ -64,8 +70,14 @@ struct Serve: AsyncParsableCommand {
                 configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL ?? "https://\(self.host):\(self.port)"),
                 logger: logger
             )
+            var documents = DocumentsConfiguration()
+            if let clamd = self.clamd {
+                guard let address = VirusScanner.Address(clamd) else { throw ValidationError("--clamd is unix:PATH or tcp:HOST:PORT") }
+                documents.virusScanner = VirusScanner(address: address)
+            }
             let services = HavenServices(
-                pool: pool, migrator: migrator, accounts: accounts, documentKeys: try self.secrets.masterKeys(dataFolder: dataFolder, logger: logger)
+                pool: pool, migrator: migrator, accounts: accounts, documentKeys: try self.secrets.masterKeys(dataFolder: dataFolder, logger: logger),
+                documents: documents
             )
             if let email = self.bootstrapAdmin, let token = try await accounts.bootstrapInvitation(email: email) {
                 // Printed to the terminal once, never logged.

@@ -387,3 +387,55 @@ import Testing
         }
     }
 }
+
+/// The antivirus, with a real clamd: every upload is scanned as it streams in.
+@Suite struct DocumentAntivirusTests {
+    @Test(.enabled(if: TestClamd.isInstalled, "clamd is not installed here (Debian: apt-get install clamav-daemon); the scan is not tested"))
+    func infectedFilesAreRefusedAndRecordedCleanOnesPass() async throws {
+        let clamd = try await TestClamd.start()
+        defer { clamd.stop() }
+        try await TestDatabase.with { database in
+            var configuration = smallChunks()
+            configuration.virusScanner = clamd.scanner
+            try await TestServer.with(database: database, accounts: lenientAccounts(), documents: configuration) { server in
+                let member = try await server.signUp(email: "amina@example.org")
+                let infected = try await member.uploadRaw(
+                    Data(TestClamd.eicar.utf8), metadata: libraryMetadata("Notes", extra: ["filename": "notes.txt"])
+                )
+                #expect(infected.status == 422, "\(infected.text)")
+                #expect(infected.json["type"] as? String == "urn:haven:problem:file-infected")
+                #expect((infected.json["detail"] as? String)?.contains("Haven.Test.EICAR") == true, "\(infected.text)")
+                let recorded = try await database.pool.query(
+                    "SELECT outcome, details->>'signature' FROM audit_log WHERE action = 'document.infected'"
+                ).map { try $0.decode((String, String).self) }
+                #expect(recorded.count == 1 && recorded.first?.0 == "denied" && recorded.first?.1.hasPrefix("Haven.Test.EICAR") == true)
+                let left = try await database.pool.query("SELECT count(*)::int FROM documents").first?.decode(column: 0, as: Int32.self)
+                #expect(left == 0, "nothing of an infected upload is kept")
+
+                // A clean file, larger than a chunk and sent as a form, passes the scan.
+                let clean = try await member.uploadRaw(
+                    Data(String(repeating: "A clean field report.\n", count: 40_000).utf8), metadata: libraryMetadata("Clean", extra: ["filename": "c.txt"])
+                )
+                #expect(clean.status == 201, "\(clean.text)")
+                let form = try await member.uploadForm(file: DocumentFixtures.url("sample.docx"), metadata: libraryMetadata("Docx"))
+                #expect(form.status == 201, "\(form.text)")
+            }
+        }
+    }
+
+    @Test func withTheAntivirusUnreachableNothingIsAccepted() async throws {
+        try await TestDatabase.with { database in
+            var configuration = DocumentsConfiguration()
+            configuration.virusScanner = VirusScanner(address: .unixSocket("/nonexistent/clamd.sock"))
+            try await TestServer.with(database: database, accounts: lenientAccounts(), documents: configuration) { server in
+                let member = try await server.signUp(email: "amina@example.org")
+                let reply = try await member.uploadRaw(Data("A note.\n".utf8), metadata: libraryMetadata("Note", extra: ["filename": "n.txt"]))
+                #expect(reply.status == 503, "\(reply.text)")
+                #expect(reply.json["type"] as? String == "urn:haven:problem:scan-unavailable")
+            }
+        }
+        #expect(VirusScanner.Address("unix:/run/clamav/clamd.ctl") == .unixSocket("/run/clamav/clamd.ctl"))
+        #expect(VirusScanner.Address("tcp:127.0.0.1:3310") == .tcp(host: "127.0.0.1", port: 3310))
+        #expect(VirusScanner.Address("clamd") == nil && VirusScanner.Address("tcp:host:99999") == nil)
+    }
+}

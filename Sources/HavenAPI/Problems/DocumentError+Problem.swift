@@ -11,6 +11,8 @@ extension DocumentError: ProblemConvertible {
         case .alreadyDecided: Problem(.alreadyModerated)
         case .rangeNotSatisfiable: Problem(.rangeNotSatisfiable)
         case .incompleteUpload(let reason): Problem(.incompleteUpload, detail: reason)
+        case .infected(let signature): Problem(.fileInfected, detail: "The antivirus found \(signature) in the file; it was not stored.")
+        case .scanFailed: Problem(.scanUnavailable, detail: "Files cannot be scanned for viruses right now, so none are accepted; try again later.")
         // Not the client's doing; details go to the log and the audit, not to the caller.
         case .integrityFailure, .masterKeyUnavailable: Problem(.internalError)
         }

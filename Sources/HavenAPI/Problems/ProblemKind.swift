@@ -75,6 +75,10 @@ public struct ProblemKind: Sendable, Hashable {
     public static let rangeNotSatisfiable = ProblemKind(
         slug: "range-not-satisfiable", title: "The range is outside the file", status: .rangeNotSatisfiable
     )
+    public static let fileInfected = ProblemKind(slug: "file-infected", title: "The file carries malware", status: .unprocessableContent)
+    public static let scanUnavailable = ProblemKind(
+        slug: "scan-unavailable", title: "Files cannot be scanned right now", status: .serviceUnavailable
+    )
     public static let incompleteUpload = ProblemKind(slug: "incomplete-upload", title: "The upload was incomplete", status: .badRequest)
     public static let internalError = ProblemKind(
         slug: "internal-error", title: "Something went wrong on our side", status: .internalServerError

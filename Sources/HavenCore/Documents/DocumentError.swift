@@ -20,6 +20,10 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     case masterKeyUnavailable(keyID: String)
     /// The upload ended before the file did (the client went away or sent a broken body).
     case incompleteUpload(String)
+    /// The antivirus found this signature in the file.
+    case infected(signature: String)
+    /// The antivirus could not scan the file (so it is not accepted); the reason is for the log.
+    case scanFailed(String)
 
     public var description: String {
         switch self {
@@ -33,6 +37,8 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
             "document \(document) version \(version) chunk \(chunk) failed authentication"
         case .masterKeyUnavailable(let keyID): "the master key \(keyID) is not configured"
         case .incompleteUpload(let reason): "the upload was incomplete: \(reason)"
+        case .infected(let signature): "the antivirus found \(signature) in the file"
+        case .scanFailed(let reason): "the antivirus could not scan the file: \(reason)"
         }
     }
 }

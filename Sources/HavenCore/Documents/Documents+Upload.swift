@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import OpenSSLTLS
 import PostgresClient
@@ -136,19 +137,37 @@ extension Documents {
             pending.clear()
         }
 
-        for try await var buffer in body {
-            size += Int64(buffer.readableBytes)
-            guard size <= limit else { throw overLimit() }
-            buffer.withUnsafeReadableBytes { bytes in
-                hasher.update(bytes)
-                sniffer.update(bytes)
+        // Every byte goes through the digest, the type check, the antivirus (if any) and into
+        // sealed chunks, as it arrives.
+        func consume(_ hasher: borrowing SHA256, _ scan: (ByteBuffer) async throws -> Void) async throws {
+            for try await var buffer in body {
+                size += Int64(buffer.readableBytes)
+                guard size <= limit else { throw overLimit() }
+                buffer.withUnsafeReadableBytes { bytes in
+                    hasher.update(bytes)
+                    sniffer.update(bytes)
+                }
+                try await scan(buffer)
+                while buffer.readableBytes > 0 {
+                    // A full chunk is sealed only once more bytes arrive, so the last one is known as last.
+                    if pending.readableBytes == chunkSize { try await flush(final: false) }
+                    var slice = buffer.readSlice(length: min(buffer.readableBytes, chunkSize - pending.readableBytes)) ?? ByteBuffer()
+                    pending.writeBuffer(&slice)
+                }
             }
-            while buffer.readableBytes > 0 {
-                // A full chunk is sealed only once more bytes arrive, so the last one is known as last.
-                if pending.readableBytes == chunkSize { try await flush(final: false) }
-                var slice = buffer.readSlice(length: min(buffer.readableBytes, chunkSize - pending.readableBytes)) ?? ByteBuffer()
-                pending.writeBuffer(&slice)
+        }
+        if let scanner = self.configuration.virusScanner {
+            if case .infected(let signature) = try await scanner.scan({ send in try await consume(hasher, send) }) {
+                // Recorded apart from the upload, which is rolled back.
+                self.logger.warning("refused an infected upload", metadata: ["signature": "\(signature)", "document": "\(document)"])
+                try await self.audit.record(
+                    AuditEvent(actor: actor.accountID, action: "document.infected", target: "document:\(document)", outcome: .denied,
+                               details: ["signature": signature, "size": String(size)])
+                )
+                throw DocumentError.infected(signature: signature)
             }
+        } else {
+            try await consume(hasher) { _ in }
         }
         try await flush(final: true)
 

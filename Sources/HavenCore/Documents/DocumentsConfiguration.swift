@@ -18,6 +18,8 @@ public struct DocumentsConfiguration: Sendable {
     public var zipLimits = ZipLimits()
     /// Documents per listing page.
     public var pageSize = 50
+    /// The clamd that scans every upload as it streams in; nil: uploads are not scanned.
+    public var virusScanner: VirusScanner?
 
     public init() {}
 }
