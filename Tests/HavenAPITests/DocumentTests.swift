@@ -139,6 +139,24 @@ import Testing
                 #expect(oversize.status == 413, "\(oversize.text)")
                 #expect(oversize.json["type"] as? String == "urn:haven:problem:file-too-large")
 
+                // The refusal comes as soon as the limit is passed, and the rest is not read: 64 MiB
+                // sent at 8 MB/s would take 8 s; the answer comes well before.
+                let big = FileManager.default.temporaryDirectory.appending(path: "big-\(UUID().uuidString).txt")
+                try text(64 * 1024 * 1024).write(to: big)
+                defer { try? FileManager.default.removeItem(at: big) }
+                let metadata = String(decoding: try JSONSerialization.data(withJSONObject: libraryMetadata("Big", extra: ["filename": "big.txt"])), as: UTF8.self)
+                var arguments = ["-sS", "--http1.1", "--cacert", server.client.caFile ?? "", "--limit-rate", "8M", "--max-time", "20", "-o", "/dev/null",
+                                 "-w", "%{http_code}", "-X", "POST", "-T", big.path]
+                for (name, value) in member.authentication.merging(["Content-Type": "application/octet-stream", "Expect": ""], uniquingKeysWith: { $1 }) {
+                    arguments += ["-H", "\(name): \(value)"]
+                }
+                arguments.append(server.baseURL.absoluteString + "/documents?metadata=" + SessionClient.percentEncoded(metadata))
+                let clock = ContinuousClock.now
+                let (_, code) = try await ChildProcess.run("/usr/bin/curl", arguments)
+                let elapsed = ContinuousClock.now - clock
+                #expect(code.hasPrefix("413"), "\(code)")
+                #expect(elapsed < .seconds(5), "answered after \(elapsed), not once the limit was passed")
+
                 let first = try await member.uploadRaw(text(1000 * 1024), metadata: libraryMetadata("First", extra: ["filename": "a.txt"]))
                 #expect(first.status == 201, "\(first.text)")
                 let over = try await member.uploadRaw(text(700 * 1024), metadata: libraryMetadata("Second", extra: ["filename": "b.txt"]))
