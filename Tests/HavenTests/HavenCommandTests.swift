@@ -1,6 +1,7 @@
 import Foundation
 import HavenCore
 import HavenTesting
+import NIOCore
 import OpenSSLTLS
 import PostgresClient
 import Testing
@@ -254,6 +255,49 @@ import Testing
                 """
             ).first?.decode((Int32, Int32, Int32, Int32).self)
             #expect(counts.map { [$0.0, $0.1, $0.2, $0.3] } == [12, 240, 6, 228])
+        }
+    }
+
+    @Test func rotateMasterKeyRewrapsEveryDataKeyWithProgress() async throws {
+        try await TestDatabase.with { database in
+            let folder = FileManager.default.temporaryDirectory.appending(path: "rotate-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let (old, new) = (TestServices.masterKey(21), TestServices.masterKey(22))
+            try Data(repeating: 21, count: 32).base64EncodedString().write(to: folder.appending(path: "old.key"), atomically: true, encoding: .utf8)
+            try Data(repeating: 22, count: 32).write(to: folder.appending(path: "new.key"))
+
+            // A document stored under the old key.
+            let accounts = Accounts(pool: database.pool, hashing: try TestServices.hashing, secret: TestServices.secret)
+            let (_, token) = try await accounts.invite(email: "keeper@example.org", role: .member, by: nil)
+            let session = try await accounts.acceptInvitation(
+                token: token.text, displayName: "Keeper", password: "a long and unusual passphrase", client: ClientInfo(userAgent: nil, address: nil)
+            )
+            let actor = try #require(try await accounts.authenticate(token: session.token.text))
+            let text = ByteBuffer(string: String(repeating: "Minutes of the survivors' network.\n", count: 20_000))
+            let body = AsyncStream<ByteBuffer> { $0.yield(text); $0.finish() }
+            let stored = try await Documents(pool: database.pool, keys: MasterKeyring(current: old), forums: Forums(pool: database.pool))
+                .upload(DocumentDraft(space: .library, titles: ["en": "Minutes"], language: "en"), filename: "minutes.txt", body: body, by: actor)
+
+            let url = try await database.tcpURL()
+            let rotated = try await run([
+                "admin", "rotate-master-key", "--database-url", url, "--data-dir", folder.path,
+                "--master-key-file", folder.appending(path: "new.key").path, "--previous-master-key-file", folder.appending(path: "old.key").path,
+            ])
+            #expect(rotated.status == 0, "\(rotated.output)")
+            #expect(rotated.output.contains("100% 1/1 data keys"), "a progress bar: \(rotated.output)")
+            #expect(rotated.output.contains("Re-wrapped 1 data keys under master key \(new.id)."))
+
+            // Only the new key is needed now.
+            let documents = Documents(pool: database.pool, keys: MasterKeyring(current: new), forums: Forums(pool: database.pool))
+            let download = try await documents.download(stored.id, version: nil, range: nil, for: actor)
+            var received = ByteBuffer()
+            try await documents.stream(download) { var part = $0; received.writeBuffer(&part) }
+            #expect(received == text)
+            let again = try await run([
+                "admin", "rotate-master-key", "--database-url", url, "--data-dir", folder.path, "--master-key-file", folder.appending(path: "new.key").path,
+            ])
+            #expect(again.output.contains("Re-wrapped 0 data keys"), "\(again.output)")
         }
     }
 
