@@ -30,10 +30,7 @@ struct AccountsScenario {
         var configuration = AccountsConfiguration()
         configuration.throttleFreeFailures = 1_000_000
         let accounts = Accounts(pool: pool, hashing: hashing, secret: ServerSecret.generate(), configuration: configuration)
-        let (_, token) = try await accounts.invite(email: "bench@haven.test", role: .member, by: nil)
-        let reader = try await accounts.acceptInvitation(
-            token: token.text, displayName: "Bench", password: Self.password, client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
-        )
+        let reader = try await accounts.benchMember("bench@haven.test", password: Self.password)
         let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts, documentKeys: TestServices.documentKeys)
         let login = self.work.appending(path: "login.lua").path
         try """

@@ -32,6 +32,16 @@ enum BenchServer {
     }
 }
 
+extension Accounts {
+    /// A member signed in for the benchmark: their session's token is what the load carries.
+    func benchMember(_ email: String, password: String = "a long and unusual measuring passphrase") async throws -> NewSession {
+        let (_, token) = try await self.invite(email: email, role: .member, by: nil)
+        return try await self.acceptInvitation(
+            token: token.text, displayName: "Bench", password: password, client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
+        )
+    }
+}
+
 extension EmbeddedPostgres {
     /// A fresh database `name` with Haven's schema, and a pool of `connections` to it.
     func migratedDatabase(_ name: StaticString, connections: Int = 8) async throws -> PostgresPool {

@@ -29,11 +29,7 @@ struct DocumentsScenario {
         let hashing = try PasswordHashingPool(hasher: try PasswordHasher())
         defer { hashing.shutdown() }
         let accounts = Accounts(pool: pool, hashing: hashing, secret: ServerSecret.generate())
-        let (_, token) = try await accounts.invite(email: "uploader@haven.test", role: .member, by: nil)
-        let uploader = try await accounts.acceptInvitation(
-            token: token.text, displayName: "Uploader", password: "a long and unusual measuring passphrase",
-            client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
-        )
+        let uploader = try await accounts.benchMember("uploader@haven.test")
         var configuration = DocumentsConfiguration()
         configuration.maximumFileSize = Int64(self.gibibytes) << 30
         configuration.quotaPerMember = Int64(self.gibibytes * (self.parallel + 2) + 1) << 30

@@ -43,11 +43,7 @@ struct ForumsScenario {
         let hashing = try PasswordHashingPool(hasher: try PasswordHasher())
         defer { hashing.shutdown() }
         let accounts = Accounts(pool: pool, hashing: hashing, secret: ServerSecret.generate())
-        let (_, token) = try await accounts.invite(email: "reader@haven.test", role: .member, by: nil)
-        let reader = try await accounts.acceptInvitation(
-            token: token.text, displayName: "Reader", password: "a long and unusual measuring passphrase",
-            client: ClientInfo(userAgent: "bench", address: "127.0.0.1")
-        )
+        let reader = try await accounts.benchMember("reader@haven.test")
         var configuration = ForumsConfiguration()
         configuration.searchesPerMinute = 10_000_000
         let services = HavenServices(pool: pool, migrator: try HavenSchema.migrator(), accounts: accounts, forums: configuration, documentKeys: TestServices.documentKeys)
