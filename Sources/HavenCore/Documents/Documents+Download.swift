@@ -45,16 +45,21 @@ extension Documents {
         // Chunks are fetched ahead while the current one is written, so the database and the
         // connection work at the same time: a share of a fixed read-ahead budget, so that many
         // downloads at once hold no more than a few at a time.
-        let active = self.downloads.begin()
+        _ = self.downloads.begin()
         defer { self.downloads.end() }
-        let depth = max(1, self.configuration.readAheadBytes / (active * download.chunkSize))
-        var ahead: [Task<ByteBuffer?, any Error>] = (first...min(first + depth - 1, last)).map { number in Task { try await fetch(number) } }
+        // The share is taken again before each fetch, as downloads start and finish.
+        func depth() -> Int { max(1, self.configuration.readAheadBytes / (max(1, self.downloads.current) * download.chunkSize)) }
+        var ahead: [Task<ByteBuffer?, any Error>] = [Task { try await fetch(first) }]
+        var fetched = first
         defer { ahead.forEach { $0.cancel() } }
         var plaintext = ByteBuffer()
         plaintext.reserveCapacity(download.chunkSize + 16)
         for number in first...last {
+            while fetched < last, fetched - number < depth() {
+                fetched += 1
+                ahead.append(Task { [fetched] in try await fetch(fetched) })
+            }
             let sealed = try await ahead.removeFirst().value
-            if number + depth <= last { ahead.append(Task { [number] in try await fetch(number + depth) }) }
             plaintext.clear()
             do {
                 guard let sealed else { throw CryptoError.authenticationFailed }

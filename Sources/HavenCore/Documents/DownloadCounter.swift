@@ -9,6 +9,9 @@ final class DownloadCounter: Sendable {
         self.count.add(1, ordering: .relaxed).newValue
     }
 
+    /// How many are in progress now.
+    var current: Int { self.count.load(ordering: .relaxed) }
+
     func end() {
         self.count.subtract(1, ordering: .relaxed)
     }
