@@ -41,7 +41,8 @@ extension Documents {
         }
         // What the policy lets the viewer see, as lists the query can use: every category, group
         // and organisation space the viewer sees, and whether unapproved documents show.
-        let categories = try await self.forums.visibleCategoryIDs(for: actor)
+        let allCategories = try await self.forums.storedCategories()
+        let categories = try await self.forums.visibleCategoryIDs(for: actor, among: allCategories)
         let everyGroup = Access.decide(actor, .readDocumentSpace(.group(UUID()))) == .allow
         let everyOrganisation = Access.decide(actor, .readDocumentSpace(.organisation(UUID()))) == .allow
         let unapproved = Access.decide(actor, .readDocument(.library, uploader: nil, approved: false, deleted: false)) == .allow
@@ -72,7 +73,7 @@ extension Documents {
         let versions = try await self.versionsByDocument(page.map(\.id))
         var items: [Document] = []
         for document in page {
-            let rules = try await self.rules(for: document.space)
+            let rules = try await self.rules(for: document.space, categories: allCategories)
             let view = self.view(document, versions: versions[document.id] ?? [], rules: rules, for: actor)
             if view.latest != nil { items.append(view) }
         }

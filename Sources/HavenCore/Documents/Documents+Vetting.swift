@@ -14,10 +14,11 @@ extension Documents {
             ORDER BY v.created_at LIMIT 500
             """
         )
+        let categories = try await self.forums.storedCategories()
         var queue: [DocumentSubmission] = []
         for row in rows {
             let document = try Self.storedDocument(from: row)
-            guard Access.decide(actor, .vetDocuments(try await self.rules(for: document.space))) == .allow else { continue }
+            guard Access.decide(actor, .vetDocuments(try await self.rules(for: document.space, categories: categories))) == .allow else { continue }
             queue.append(DocumentSubmission(
                 documentId: document.id, space: document.space.kind, spaceId: document.space.id, titles: document.titles,
                 version: try Self.storedVersion(from: row, at: 14).version

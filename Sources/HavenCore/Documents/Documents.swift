@@ -108,11 +108,13 @@ public struct Documents: Sendable {
     }
 
     /// The space as the access policy weighs it; a category that does not exist reads as hidden.
-    func rules(for space: DocumentSpace) async throws -> DocumentSpaceRules {
+    /// `categories`, when given, saves reading them again (for many documents at once).
+    func rules(for space: DocumentSpace, categories: [Forums.StoredCategory]? = nil) async throws -> DocumentSpaceRules {
         switch space {
         case .library: return .library
         case .category(let id):
-            return .category(try await self.forums.storedCategories().first { $0.id == id }?.effective ?? Forums.nobody)
+            let categories = if let categories { categories } else { try await self.forums.storedCategories() }
+            return .category(categories.first { $0.id == id }?.effective ?? Forums.nobody)
         case .group(let id): return .group(id)
         case .organisation(let id): return .organisation(id)
         }
@@ -141,13 +143,6 @@ public struct Documents: Sendable {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            let digits = Array("0123456789abcdef".utf8)
-            for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = digits[Int(byte >> 4)]
-                buffer[2 * index + 1] = digits[Int(byte & 0x0f)]
-            }
-            return bytes.count * 2
-        }
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -73,8 +73,9 @@ public struct Forums: Sendable {
     }
 
     /// The ids of the categories `actor` may see (search and queues filter by these).
-    func visibleCategoryIDs(for actor: Actor) async throws -> [UUID] {
-        try await self.storedCategories().filter { Access.decide(actor, .readCategory($0.effective)) == .allow }.map(\.id)
+    func visibleCategoryIDs(for actor: Actor, among categories: [StoredCategory]? = nil) async throws -> [UUID] {
+        let categories = if let categories { categories } else { try await self.storedCategories() }
+        return categories.filter { Access.decide(actor, .readCategory($0.effective)) == .allow }.map(\.id)
     }
 
     static func dictionary(_ json: String) -> [String: String] {
