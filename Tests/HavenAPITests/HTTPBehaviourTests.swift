@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func slowQueriesDoNotBlockTheEventLoops() async throws {
-        // Eight four-second queries hold every pooled connection while /healthz keeps answering:
+        // Eight ten-second queries hold every pooled connection while /healthz keeps answering:
         // every probe finishes before the queries do. (Were libpq on an event loop, the probes
         // would wait for the queries.) Ordering, not wall-clock budgets, so a busy machine cannot
         // make it flaky.
@@ -114,7 +114,7 @@ import Testing
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         try await withThrowingTaskGroup(of: Void.self) { queries in
-                            for _ in 0..<8 { queries.addTask { try await database.pool.query("SELECT pg_sleep(4)") } }
+                            for _ in 0..<8 { queries.addTask { try await database.pool.query("SELECT pg_sleep(10)") } }
                             try await queries.waitForAll()
                         }
                         queriesDone.set()
