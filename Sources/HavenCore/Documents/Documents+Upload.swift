@@ -34,14 +34,7 @@ extension Documents {
             ).first?.decode(column: 0, as: UUID.self)
             guard let id else { throw AccountError.notFound }
             let version = try await self.storeVersion(
-                document: id, number: 1, space: draft.space, filename: filename, body: body, by: actor, on: connection
-            )
-            try await self.audit.record(
-                AuditEvent(
-                    actor: actor.accountID, action: "document.upload", target: "document:\(id)", addressPrefix: client?.addressPrefix ?? "",
-                    details: ["version": "1", "type": version.type.rawValue, "size": String(version.size), "state": version.state.rawValue]
-                ),
-                on: connection
+                document: id, number: 1, space: draft.space, filename: filename, body: body, by: actor, client: client, on: connection
             )
             return (try await self.storedDocument(id, on: connection), version)
         }
@@ -63,15 +56,8 @@ extension Documents {
             guard locked == true else { throw DocumentError.uploadInProgress }
             let last = try await connection.query("SELECT coalesce(max(version), 0)::int FROM document_versions WHERE document_id = \(id)")
                 .first?.decode(column: 0, as: Int32.self) ?? 0
-            let version = try await self.storeVersion(
-                document: id, number: Int(last) + 1, space: stored.space, filename: filename, body: body, by: actor, on: connection
-            )
-            try await self.audit.record(
-                AuditEvent(
-                    actor: actor.accountID, action: "document.upload", target: "document:\(id)", addressPrefix: client?.addressPrefix ?? "",
-                    details: ["version": String(version.version), "type": version.type.rawValue, "size": String(version.size),
-                              "state": version.state.rawValue]
-                ),
+            _ = try await self.storeVersion(
+                document: id, number: Int(last) + 1, space: stored.space, filename: filename, body: body, by: actor, client: client,
                 on: connection
             )
             return try await self.storedVersions(of: id, on: connection).map(\.version)
@@ -88,12 +74,7 @@ extension Documents {
 
     /// The document a new version goes to, and its space's rules, once `authoriseNewVersion` would pass.
     func newVersionTarget(of id: UUID, by actor: Actor) async throws -> (StoredDocument, DocumentSpaceRules) {
-        guard let stored = try await self.storedDocument(id) else { throw AccountError.notFound }
-        let rules = try await self.rules(for: stored.space)
-        let versions = try await self.storedVersions(of: id).map(\.version)
-        guard !stored.deleted || Access.decide(actor, .vetDocuments(rules)) == .allow,
-            versions.contains(where: { Self.mayRead($0, of: stored, rules: rules, actor: actor) })
-        else { throw AccountError.notFound }
+        let (stored, _, rules) = try await self.readable(id, for: actor)
         try Access.require(actor, .changeDocument(rules, uploader: stored.uploaderId))
         guard !stored.deleted else { throw AccountError.invalidInput("The document is deleted.") }
         return (stored, rules)
@@ -101,9 +82,10 @@ extension Documents {
 
     /// Streams `body` into sealed chunks of `document` version `number`, decides its type from the
     /// bytes, and records the version (pending unless the uploader is staff or the space is not
-    /// vetted). Runs inside the caller's transaction.
+    /// vetted) and the upload in the audit log. Runs inside the caller's transaction.
     func storeVersion<Body: AsyncSequence>(
-        document: UUID, number: Int, space: DocumentSpace, filename: String, body: Body, by actor: Actor, on connection: PostgresConnection
+        document: UUID, number: Int, space: DocumentSpace, filename: String, body: Body, by actor: Actor, client: ClientInfo?,
+        on connection: PostgresConnection
     ) async throws -> DocumentVersion where Body.Element == ByteBuffer {
         let quota = self.configuration.quotaPerMember
         let used = try await self.storedBytes(of: actor.accountID, on: connection)
@@ -197,6 +179,13 @@ extension Documents {
         // Uploads of one member run one at a time from here, so two cannot both slip under the quota.
         try await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(\(actor.accountID.uuidString), 9))")
         guard try await self.storedBytes(of: actor.accountID, on: connection) <= quota else { throw DocumentError.quotaExceeded(limit: quota) }
+        try await self.audit.record(
+            AuditEvent(
+                actor: actor.accountID, action: "document.upload", target: "document:\(document)", addressPrefix: client?.addressPrefix ?? "",
+                details: ["version": String(number), "type": type.rawValue, "size": String(size), "state": state.rawValue]
+            ),
+            on: connection
+        )
         return DocumentVersion(
             version: number, state: state, filename: filename, type: type, mediaType: type.mediaType, size: size, sha256: Self.hex(digest),
             uploadedBy: actor.accountID, createdAt: row ?? Date(), decidedAt: vetted ? nil : row, reason: nil
