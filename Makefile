@@ -22,6 +22,7 @@ run: build
 ## test: the whole suite (unit, PostgreSQL, TLS, HTTP, command-line), then API fuzzing, the TLS
 ## scan and the Dockerfile check
 test: deps
+	scripts/python-tools
 	@scripts/install-deps clamav-daemon
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip TimingTests

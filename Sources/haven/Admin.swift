@@ -6,7 +6,7 @@ import HavenCore
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administration from the command line.",
-        subcommands: [AdminInvite.self, AdminCreateAdmin.self, AdminRotateMasterKey.self]
+        subcommands: [AdminInvite.self, AdminCreateAdmin.self, AdminRotateMasterKey.self, AdminOutbox.self]
     )
 }
 

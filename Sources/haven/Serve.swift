@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var secrets: SecretOptions
 
+    @OptionGroup var mail: MailOptions
+
     @Option(name: .customLong("public-url"), help: "The address users reach Haven at, for links in mail. Default: https://<host>:<port>.")
     var publicURL: String?
 
@@ -63,11 +65,16 @@ struct Serve: AsyncParsableCommand {
             }
             try await migrator.verify(on: pool)
             let dataFolder = try self.database.dataFolder()
+            let publicURL = self.publicURL ?? "https://\(self.host):\(self.port)"
+            let outbox = MailOutbox(
+                pool: pool, transport: try self.mail.transport(logger: logger), sender: self.mail.sender(publicURL: publicURL),
+                policy: try self.mail.policy(), logger: logger
+            )
             let hashing = try self.secrets.hashingPool()
             defer { hashing.shutdown() }
             let accounts = Accounts(
                 pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: dataFolder, logger: logger),
-                configuration: self.secrets.accountsConfiguration(publicURL: self.publicURL ?? "https://\(self.host):\(self.port)"),
+                configuration: self.secrets.accountsConfiguration(publicURL: publicURL),
                 logger: logger
             )
             var documents = DocumentsConfiguration()
@@ -103,7 +110,9 @@ struct Serve: AsyncParsableCommand {
                 let port = channel.localAddress?.port ?? self.port
                 announce("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
             }
-            var lifecycle: [any Service] = [application, DocumentPurger(documents: services.documents, logger: logger)]
+            var lifecycle: [any Service] = [
+                application, DocumentPurger(documents: services.documents, logger: logger), MailDelivery(outbox: outbox),
+            ]
             if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
             let group = ServiceGroup(
                 configuration: .init(services: lifecycle, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
