@@ -33,29 +33,31 @@ import Testing
     func serving(
         _ arguments: [String], dataFolder: URL, in folder: URL? = nil, _ body: (HTTPProbe) async throws -> Void
     ) async throws {
-        let port = try FreePort.find()
         let log = FileManager.default.temporaryDirectory.appending(path: "haven-serve-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
+        let (process, probe) = try await self.launch(arguments, dataFolder: dataFolder, in: folder, log: log)
+        if let probe { try await body(probe) }
+        process.signal(SIGTERM)
+        let status = await process.wait()
+        #expect(status == 0, "haven serve exit: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// Starts `haven serve` and waits until it answers; the probe is nil (and an issue recorded)
+    /// when it does not.
+    func launch(_ arguments: [String], dataFolder: URL, in folder: URL? = nil, log: URL) async throws -> (ChildProcess, HTTPProbe?) {
+        let port = try FreePort.find()
         let process = try ChildProcess(
             Self.executable.path, ["serve", "--port", String(port), "--data-dir", dataFolder.path] + arguments,
             directory: folder?.path, output: log.path
         )
         let base = try #require(URL(string: "https://localhost:\(port)"))
         let probe = HTTPProbe(baseURL: base, trusting: dataFolder.appending(path: "tls/dev-cert.pem").path)
-        var up = false
         for _ in 0..<300 where process.isRunning {
-            if let reply = try? await probe.get("/healthz"), reply.status == 200 {
-                up = true
-                break
-            }
+            if let reply = try? await probe.get("/healthz"), reply.status == 200 { return (process, probe) }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let startupLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(up, "haven serve did not answer: \(startupLog)")
-        if up { try await body(probe) }
-        process.signal(SIGTERM)
-        let status = await process.wait()
-        #expect(status == 0, "haven serve exit: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        Issue.record("haven serve did not answer: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        return (process, nil)
     }
 
     @Test func helpDescribesTheCommands() async throws {
@@ -306,5 +308,84 @@ import Testing
         #expect(outcome.status != 0)
         #expect(outcome.output.contains("could not connect"))
         #expect(!outcome.output.contains("Fatal error"))
+    }
+
+    @Test func mailCommittedBeforeACrashIsSentAfterTheRestart() async throws {
+        try await TestDatabase.with { database in
+            let url = try await database.tcpURL()
+            let folder = FileManager.default.temporaryDirectory.appending(path: "crash-mail-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let log = folder.appending(path: "serve.log")
+
+            // A mail server that accepts the connection and then says nothing: the worker is caught
+            // between the commit and the send.
+            let stallPort = try FreePort.find()
+            let stallLog = folder.appending(path: "stall.log")
+            let stall = try ChildProcess(
+                "/usr/bin/python3",
+                [
+                    "-c",
+                    """
+                    import socket, time
+                    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind(("127.0.0.1", \(stallPort))); s.listen(); print("listening", flush=True)
+                    c, _ = s.accept(); print("connected", flush=True); time.sleep(120)
+                    """,
+                ],
+                output: stallLog.path
+            )
+            defer { stall.signal(SIGKILL) }
+            func stallSays(_ word: String) async throws -> Bool {
+                for _ in 0..<200 {
+                    if (try? String(contentsOf: stallLog, encoding: .utf8))?.contains(word) == true { return true }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return false
+            }
+            #expect(try await stallSays("listening"))
+            let mail = ["--database-url", url, "--smtp-host", "127.0.0.1", "--smtp-security", "none", "--mail-from", "haven@haven.test"]
+            let (first, probe) = try await self.launch(mail + ["--smtp-port", String(stallPort)], dataFolder: folder, log: log)
+            #expect(probe != nil)
+
+            let token = "c2VjcmV0LXRva2VuLXRoYXQtbXVzdC1ub3QtbGVhaw"
+            let id = try #require(
+                try await database.pool.query(
+                    """
+                    INSERT INTO mail_outbox (recipient, kind, subject, body)
+                    VALUES ('member@haven.test', 'password-reset', 'Reset your Haven password', \("Reset it at https://haven.test/password-reset#\(token)"))
+                    RETURNING id
+                    """
+                ).first?.decode(column: 0, as: UUID.self)
+            )
+            // The commit woke the worker, which is now waiting on the mail server: kill the server.
+            #expect(try await stallSays("connected"), "the worker did not pick the message up: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            first.signal(SIGKILL)
+            _ = await first.wait()
+            let pending = try #require(try await database.pool.query("SELECT attempts, sent_at IS NULL FROM mail_outbox WHERE id = \(id)").first)
+            #expect(try pending.decode((Int, Bool).self) == (0, true))
+
+            // In development the outbox is where mail is read, tokens redacted.
+            let listed = try await self.run(["admin", "outbox", "--database-url", url, "--text"])
+            #expect(listed.status == 0, "\(listed.output)")
+            #expect(listed.output.contains("outbox: 1 pending, 0 sent, 0 dead"), "\(listed.output)")
+            #expect(listed.output.contains("password-reset#[redacted]"), "\(listed.output)")
+            #expect(!listed.output.contains(token))
+
+            // After the restart, with the mail server answering, the message goes out, once.
+            let server = try await TestSMTPServer.start()
+            defer { server.stop() }
+            let (second, _) = try await self.launch(mail + ["--smtp-port", String(server.port)], dataFolder: folder, log: log)
+            let messages = try await server.waitForMessages(1, timeout: .seconds(20))
+            try await Task.sleep(for: .milliseconds(300))
+            second.signal(SIGTERM)
+            #expect(await second.wait() == 0)
+            #expect(messages.count == 1)
+            #expect(try server.received().count == 1)
+            #expect(messages.first?.headers["Message-ID"] == "<\(id.uuidString.lowercased())@haven.test>")
+            #expect(messages.first?.parts["text/plain"]?.contains(token) == true)
+            let sent = try #require(try await database.pool.query("SELECT attempts, sent_at IS NOT NULL FROM mail_outbox WHERE id = \(id)").first)
+            #expect(try sent.decode((Int, Bool).self) == (1, true))
+        }
     }
 }
