@@ -37,10 +37,12 @@ extension Documents {
         let pool = self.pool
         let document = download.document
         let version = download.version.version
-        @Sendable func fetch(_ number: Int) async throws -> ByteBuffer? {
+        // As an array, whose storage is the sealed chunk's exact size (a ByteBuffer's would be the
+        // next power of two).
+        @Sendable func fetch(_ number: Int) async throws -> [UInt8]? {
             try await pool.query(
                 "SELECT sealed FROM document_chunks WHERE document_id = \(document) AND version = \(version) AND number = \(number)"
-            ).first?.decode(column: 0, as: ByteBuffer.self)
+            ).first?.decode(column: 0, as: [UInt8].self)
         }
         // Chunks are fetched ahead while the current one is written, so the database and the
         // connection work at the same time: a share of a fixed read-ahead budget, so that many
@@ -49,11 +51,11 @@ extension Documents {
         defer { self.downloads.end() }
         // The share is taken again before each fetch, as downloads start and finish.
         func depth() -> Int { max(1, self.configuration.readAheadBytes / (max(1, self.downloads.current) * download.chunkSize)) }
-        var ahead: [Task<ByteBuffer?, any Error>] = [Task { try await fetch(first) }]
+        var ahead: [Task<[UInt8]?, any Error>] = [Task { try await fetch(first) }]
         var fetched = first
         defer { ahead.forEach { $0.cancel() } }
         var plaintext = ByteBuffer()
-        plaintext.reserveCapacity(download.chunkSize + 16)
+        plaintext.reserveCapacity(download.chunkSize)
         for number in first...last {
             while fetched < last, fetched - number < depth() {
                 fetched += 1
@@ -63,11 +65,10 @@ extension Documents {
             plaintext.clear()
             do {
                 guard let sealed else { throw CryptoError.authenticationFailed }
-                try AESGCM.open(
-                    combined: sealed, key: download.dataKey,
-                    authenticatedData: Self.chunkContext(document: document, version: version, chunk: number, final: number == download.chunkCount - 1),
-                    appendingTo: &plaintext
-                )
+                let context = Self.chunkContext(document: document, version: version, chunk: number, final: number == download.chunkCount - 1)
+                try sealed.withUnsafeBytes { bytes in
+                    try AESGCM.open(combined: bytes, key: download.dataKey, authenticatedData: context, appendingTo: &plaintext)
+                }
                 let expected = number == download.chunkCount - 1 ? download.version.size - Int64(number) * chunkSize : chunkSize
                 guard Int64(plaintext.readableBytes) == expected else { throw CryptoError.authenticationFailed }
             } catch {

@@ -38,33 +38,44 @@ extension AESGCM {
     public static func open(
         combined: ByteBuffer, key: [UInt8], authenticatedData: [UInt8], appendingTo output: inout ByteBuffer
     ) throws(CryptoError) {
+        try combined.withUnsafeReadableBytes { input throws(CryptoError) in
+            try Self.open(combined: input, key: key, authenticatedData: authenticatedData, appendingTo: &output)
+        }
+    }
+
+    /// As `open(combined:key:authenticatedData:appendingTo:)` for bytes held elsewhere (a row's
+    /// value, say), so they need not be copied into a buffer first.
+    public static func open(
+        combined input: UnsafeRawBufferPointer, key: [UInt8], authenticatedData: [UInt8], appendingTo output: inout ByteBuffer
+    ) throws(CryptoError) {
         guard key.count == Self.keyByteCount else { throw .invalidArgument("AES-256-GCM key must be 32 bytes") }
-        guard combined.readableBytes >= Self.nonceByteCount + Self.tagByteCount else { throw .authenticationFailed }
-        let nonce = combined.getBytes(at: combined.readerIndex, length: Self.nonceByteCount) ?? []
+        guard input.count >= Self.nonceByteCount + Self.tagByteCount, let bytes = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            throw .authenticationFailed
+        }
+        let nonce = Array(UnsafeBufferPointer(start: bytes, count: Self.nonceByteCount))
         let context = try Self.makeContext(key: key, nonce: nonce, encrypt: false)
         defer { EVP_CIPHER_CTX_free(context) }
         let start = output.writerIndex
+        let count = input.count - Self.nonceByteCount - Self.tagByteCount
         var opened = false
-        combined.withUnsafeReadableBytes { input in
-            let count = input.count - Self.nonceByteCount - Self.tagByteCount
-            guard let bytes = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-            output.writeWithUnsafeMutableBytes(minimumWritableBytes: count + 16) { out in
-                var length: Int32 = 0
-                guard authenticatedData.isEmpty || EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
-                else { return 0 }
-                let base = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                var written = 0
-                if count > 0 {
-                    guard EVP_DecryptUpdate(context, base, &length, bytes + Self.nonceByteCount, Int32(count)) == 1 else { return 0 }
-                    written = Int(length)
-                }
-                let tag = UnsafeMutableRawPointer(mutating: bytes + Self.nonceByteCount + count)
-                guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagByteCount), tag) == 1,
-                    EVP_DecryptFinal_ex(context, base.map { $0 + written }, &length) == 1
-                else { return 0 }
-                opened = true
-                return written + Int(length)
+        // GCM is a stream mode: the plaintext is exactly as long as the ciphertext, so a buffer
+        // reserved for a whole chunk is never grown (ByteBuffers grow to powers of two).
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+            var length: Int32 = 0
+            guard authenticatedData.isEmpty || EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
+            else { return 0 }
+            let base = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            var written = 0
+            if count > 0 {
+                guard EVP_DecryptUpdate(context, base, &length, bytes + Self.nonceByteCount, Int32(count)) == 1 else { return 0 }
+                written = Int(length)
             }
+            let tag = UnsafeMutableRawPointer(mutating: bytes + Self.nonceByteCount + count)
+            guard written == count, EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagByteCount), tag) == 1,
+                EVP_DecryptFinal_ex(context, base.map { $0 + written }, &length) == 1, length == 0
+            else { return 0 }
+            opened = true
+            return written
         }
         guard opened else {
             output.moveWriterIndex(to: start)

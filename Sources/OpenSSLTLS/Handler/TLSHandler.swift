@@ -225,7 +225,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        let slice = 256 * 1024
+        // Its records (with their headers and tags) then fit a 256 KiB buffer; 256 KiB of
+        // plaintext would need the next power of two, 512 KiB.
+        let slice = 256 * 1024 - 512
         var remaining = buffer
         repeat {
             let part = remaining.readSlice(length: min(slice, remaining.readableBytes)) ?? remaining
