@@ -32,6 +32,9 @@ struct MailOptions: ParsableArguments {
     @Option(name: .customLong("mail-from"), help: ArgumentHelp("From address of Haven's mail. Default: haven@<host of --public-url>.", valueName: "email"))
     var mailFrom: String?
 
+    @Flag(name: .customLong("mail-excerpts"), help: "Let notification mail quote titles and reasons (off: mail only says that something happened).")
+    var mailExcerpts = false
+
     @Option(name: .customLong("mail-retry-seconds"), help: "Pause after a message's first failed attempt; it doubles with each further one.")
     var mailRetrySeconds = 60
 

@@ -84,7 +84,7 @@ struct Serve: AsyncParsableCommand {
             }
             let services = HavenServices(
                 pool: pool, migrator: migrator, accounts: accounts, documentKeys: try self.secrets.masterKeys(dataFolder: dataFolder, logger: logger),
-                documents: documents
+                documents: documents, notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: self.mail.mailExcerpts)
             )
             if let email = self.bootstrapAdmin, let token = try await accounts.bootstrapInvitation(email: email) {
                 // Printed to the terminal once, never logged.

@@ -53,6 +53,9 @@ public struct ProblemKind: Sendable, Hashable {
     public static let stateConflict = ProblemKind(
         slug: "state-conflict", title: "The current state does not allow this", status: .conflict
     )
+    public static let securityNotificationRequired = ProblemKind(
+        slug: "security-notification-required", title: "Security notifications cannot be turned off", status: .unprocessableContent
+    )
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
     public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)

@@ -5,9 +5,10 @@ import Hummingbird
 /// The signed-in user's own account: profile, password, email, sessions, second factor, tokens.
 enum MeRoutes {
     struct Profile: JSONRequest {
-        static let fields: Set<String> = ["display_name", "directory_visible"]
+        static let fields: Set<String> = ["display_name", "directory_visible", "language"]
         var displayName: String?
         var directoryVisible: Bool?
+        var language: String?
     }
 
     struct PasswordChange: JSONRequest {
@@ -58,6 +59,7 @@ enum MeRoutes {
                 let body = try await request.decodeJSON(Profile.self, context: context)
                 let actor = try context.requireActor()
                 if let visible = body.directoryVisible { try await accounts.setDirectoryVisibility(visible, for: actor) }
+                if let language = body.language { try await accounts.setLanguage(language, for: actor) }
                 if let name = body.displayName { return JSONBody.snakeCase(try await accounts.updateProfile(actor, displayName: name)) }
                 return JSONBody.snakeCase(try await accounts.account(id: actor.accountID))
             },

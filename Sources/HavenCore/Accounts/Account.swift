@@ -9,4 +9,6 @@ public struct Account: Sendable, Equatable, Codable {
     public var status: AccountStatus
     public var twoFactorEnabled: Bool
     public var createdAt: Date
+    /// The language Haven writes to this member in (mail, notifications): ar, zh, en, fr, ru or es.
+    public var language: String = "en"
 }

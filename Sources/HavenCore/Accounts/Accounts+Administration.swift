@@ -19,7 +19,7 @@ extension Accounts {
         let pattern = search.map { "%" + $0.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%" }
         let rows = try await self.pool.query(
             """
-            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at FROM accounts
+            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language FROM accounts
             WHERE (\(pattern)::text IS NULL OR email ILIKE \(pattern) OR display_name ILIKE \(pattern))
               AND (\(role?.rawValue)::text IS NULL OR role = \(role?.rawValue))
               AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
@@ -83,8 +83,11 @@ extension Accounts {
         try Access.require(actor, .forceSignOut)
         try await self.requireRecentAuthentication(actor)
         guard try await !self.pool.query("SELECT 1 FROM accounts WHERE id = \(id)").isEmpty else { throw AccountError.notFound }
-        try await self.pool.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
-        try await self.audit.record(AuditEvent(actor: actor.accountID, action: "account.force-sign-out", target: "account:\(id)"))
+        try await self.pool.withTransaction { connection in
+            let revoked = try await connection.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
+            if revoked > 0 { try await self.notifySecurityEvent(.sessionRevoked, account: id, on: connection) }
+            try await self.audit.record(AuditEvent(actor: actor.accountID, action: "account.force-sign-out", target: "account:\(id)"), on: connection)
+        }
     }
 
     /// Asks for an account's second factor to be reset; a second administrator must approve.
@@ -133,6 +136,7 @@ extension Accounts {
             )
             try await connection.execute("DELETE FROM recovery_codes WHERE account_id = \(account)")
             try await connection.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(account) AND revoked_at IS NULL")
+            try await self.notifySecurityEvent(.twoFactorChanged, account: account, on: connection)
             try await self.audit.record(
                 AuditEvent(actor: actor.accountID, action: "two-factor.reset-approve", target: "account:\(account)",
                            details: ["request": requestID.uuidString, "requested_by": requester.uuidString]),

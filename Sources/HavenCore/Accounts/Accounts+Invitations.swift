@@ -120,7 +120,7 @@ extension Accounts {
                     """
                     INSERT INTO accounts (email, display_name, role, status, password_hash, password_changed_at)
                     VALUES (\(email), \(name), \(role), 'active', \(hash), now())
-                    RETURNING id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at
+                    RETURNING id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language
                     """
                 ).first
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {

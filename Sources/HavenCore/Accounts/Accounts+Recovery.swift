@@ -63,6 +63,7 @@ extension Accounts {
                 "UPDATE accounts SET password_hash = \(hash), password_changed_at = now(), updated_at = now() WHERE id = \(accountID)"
             )
             try await connection.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(accountID) AND revoked_at IS NULL")
+            try await self.notifySecurityEvent(.passwordChanged, account: accountID, on: connection)
             try await self.audit.record(
                 AuditEvent(actor: accountID, action: "password.reset", target: "account:\(accountID)", addressPrefix: client.addressPrefix),
                 on: connection
@@ -83,6 +84,7 @@ extension Accounts {
             if let session = actor.sessionID {
                 try await connection.execute("UPDATE sessions SET authenticated_at = now() WHERE id = \(session)")
             }
+            try await self.notifySecurityEvent(.passwordChanged, account: actor.accountID, on: connection)
             try await self.audit.record(
                 AuditEvent(actor: actor.accountID, action: "password.change", target: "account:\(actor.accountID)", addressPrefix: client.addressPrefix),
                 on: connection
@@ -100,6 +102,15 @@ extension Accounts {
             throw AccountError.emailTaken
         }
         try await self.audit.record(AuditEvent(actor: actor.accountID, action: "account.email-change", target: "account:\(actor.accountID)"))
+    }
+
+    /// The languages Haven speaks, as BCP 47 tags.
+    public static let languages: Set<String> = ["ar", "zh", "en", "fr", "ru", "es"]
+
+    /// Sets the language Haven writes to the actor in.
+    public func setLanguage(_ language: String, for actor: Actor) async throws {
+        guard Self.languages.contains(language) else { throw AccountError.invalidInput("The language is one of ar, zh, en, fr, ru or es.") }
+        try await self.pool.execute("UPDATE accounts SET language = \(language), updated_at = now() WHERE id = \(actor.accountID)")
     }
 
     /// Sets the actor's display name.

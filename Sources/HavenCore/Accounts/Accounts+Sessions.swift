@@ -118,21 +118,28 @@ extension Accounts {
 
     /// Revokes one of the actor's sessions.
     public func revokeSession(_ id: UUID, of actor: Actor) async throws {
-        let count = try await self.pool.execute(
-            "UPDATE sessions SET revoked_at = now() WHERE id = \(id) AND account_id = \(actor.accountID) AND revoked_at IS NULL"
-        )
-        guard count == 1 else { throw AccountError.notFound }
+        try await self.pool.withTransaction { connection in
+            let count = try await connection.execute(
+                "UPDATE sessions SET revoked_at = now() WHERE id = \(id) AND account_id = \(actor.accountID) AND revoked_at IS NULL"
+            )
+            guard count == 1 else { throw AccountError.notFound }
+            try await self.notifySecurityEvent(.sessionRevoked, account: actor.accountID, about: .init(.session, id), on: connection)
+        }
     }
 
     /// Revokes every session of the actor but the current one; returns how many.
     @discardableResult
     public func revokeOtherSessions(of actor: Actor) async throws -> Int {
-        try await self.pool.execute(
-            """
-            UPDATE sessions SET revoked_at = now()
-            WHERE account_id = \(actor.accountID) AND revoked_at IS NULL AND id IS DISTINCT FROM \(actor.sessionID)
-            """
-        )
+        try await self.pool.withTransaction { connection in
+            let count = try await connection.execute(
+                """
+                UPDATE sessions SET revoked_at = now()
+                WHERE account_id = \(actor.accountID) AND revoked_at IS NULL AND id IS DISTINCT FROM \(actor.sessionID)
+                """
+            )
+            if count > 0 { try await self.notifySecurityEvent(.sessionRevoked, account: actor.accountID, on: connection) }
+            return count
+        }
     }
 
     /// Throws `.reauthenticationRequired` unless the password was entered in this session within

@@ -34,12 +34,12 @@ extension Accounts {
         let row = try await normalized.asyncMap { normalized in
             try await self.pool.query(
                 """
-                SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, password_hash
+                SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language, password_hash
                 FROM accounts WHERE email = \(normalized) AND status <> 'deleted'
                 """
             ).first
         } ?? nil
-        guard let row, let storedHash = try row.decode(column: 7, as: String?.self) else {
+        guard let row, let storedHash = try row.decode(column: 8, as: String?.self) else {
             _ = try await self.hashing { try await self.hashing.verifyWithoutAccount(candidate) }
             try await self.throttle.recordFailure(keys)
             try await self.audit.record(
@@ -70,6 +70,19 @@ extension Accounts {
         try await self.throttle.reset(keys.filter { $0.hasPrefix("account:") })
         return try await self.pool.withConnection { connection in
             let session = try await self.openSession(for: account, client: client, on: connection)
+            // A browser this account has not signed in with for 180 days (and it has signed in before).
+            let known = try await connection.query(
+                """
+                SELECT count(*) FILTER (WHERE user_agent IS NOT DISTINCT FROM \(client.userAgent))::int, count(*)::int FROM sessions
+                WHERE account_id = \(account.id) AND id <> \(session.id) AND created_at > now() - interval '180 days'
+                """
+            ).first?.decode((Int, Int).self) ?? (0, 0)
+            if known.0 == 0, known.1 > 0 {
+                try await self.notifySecurityEvent(
+                    .newSignIn, account: account.id, about: .init(.session, session.id),
+                    details: ["device": String((client.userAgent ?? "unknown").prefix(200))], on: connection
+                )
+            }
             try await self.audit.record(
                 AuditEvent(actor: account.id, action: "session.sign-in", target: "account:\(account.id)", addressPrefix: client.addressPrefix),
                 on: connection

@@ -54,6 +54,7 @@ extension Accounts {
             }
             // A new factor is a privilege change: other sessions end.
             try await self.revokeOtherSessions(of: actor, on: connection)
+            try await self.notifySecurityEvent(.twoFactorChanged, account: actor.accountID, on: connection)
             try await self.audit.record(
                 AuditEvent(actor: actor.accountID, action: "two-factor.enable", target: "account:\(actor.accountID)", addressPrefix: client.addressPrefix),
                 on: connection
@@ -76,6 +77,7 @@ extension Accounts {
                 """
             )
             try await connection.execute("DELETE FROM recovery_codes WHERE account_id = \(actor.accountID)")
+            try await self.notifySecurityEvent(.twoFactorChanged, account: actor.accountID, on: connection)
             try await self.audit.record(
                 AuditEvent(actor: actor.accountID, action: "two-factor.disable", target: "account:\(actor.accountID)", addressPrefix: client.addressPrefix),
                 on: connection

@@ -13,6 +13,8 @@ public struct Accounts: Sendable {
     let throttle: Throttle
     let audit: AuditLog
     let logger: Logger
+    /// Security events on members' own accounts are notified through it.
+    public let notifications: Notifications
 
     public init(
         pool: PostgresPool, hashing: PasswordHashingPool, secret: ServerSecret,
@@ -28,6 +30,12 @@ public struct Accounts: Sendable {
         )
         self.audit = AuditLog(pool: pool)
         self.logger = logger
+        self.notifications = Notifications(pool: pool, configuration: NotificationsConfiguration(publicURL: configuration.publicURL))
+    }
+
+    /// Notifies the owner of `account` of a security event on it, on `connection`.
+    func notifySecurityEvent(_ kind: NotificationKind, account: UUID, about subject: Notice.Subject? = nil, details: [String: String] = [:], on connection: PostgresConnection) async throws {
+        try await self.notifications.record(Notice(kind, to: [account], about: subject, details: details), on: connection)
     }
 
     /// Lower-cased and trimmed; refuses what cannot be an address.
@@ -65,12 +73,12 @@ public struct Accounts: Sendable {
         }
     }
 
-    /// Decodes `id, email, display_name, role, status, totp_enabled, created_at`.
+    /// Decodes `id, email, display_name, role, status, totp_enabled, created_at, language`.
     static func account(from row: PostgresRow) throws -> Account {
-        let (id, email, name, role, status, twoFactor, created) = try row.decode((UUID, String, String?, String, String, Bool, Date).self)
+        let (id, email, name, role, status, twoFactor, created, language) = try row.decode((UUID, String, String?, String, String, Bool, Date, String).self)
         return Account(
             id: id, email: email, displayName: name, role: Role(rawValue: role) ?? .member,
-            status: AccountStatus(rawValue: status) ?? .disabled, twoFactorEnabled: twoFactor, createdAt: created
+            status: AccountStatus(rawValue: status) ?? .disabled, twoFactorEnabled: twoFactor, createdAt: created, language: language
         )
     }
 
@@ -78,7 +86,7 @@ public struct Accounts: Sendable {
     public func account(id: UUID) async throws -> Account {
         let rows = try await self.pool.query(
             """
-            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at
+            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language
             FROM accounts WHERE id = \(id) AND status <> 'deleted'
             """
         )

@@ -175,6 +175,8 @@ extension Documents {
             try await connection.execute(
                 "UPDATE documents SET published_version = greatest(published_version, \(number)) WHERE id = \(document)"
             )
+        } else {
+            try await self.forums.notifications.recordForModerators(.init(.document, document), except: actor.accountID, on: connection)
         }
         // Uploads of one member run one at a time from here, so two cannot both slip under the quota.
         try await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(\(actor.accountID.uuidString), 9))")

@@ -38,13 +38,14 @@ extension Documents {
         }
         let state: DocumentVersion.State = decision == .approve ? .approved : .rejected
         try await self.pool.withTransaction { connection in
-            let changed = try await connection.execute(
+            let uploaders = try await connection.query(
                 """
                 UPDATE document_versions SET state = \(state.rawValue), reason = \(reason), decided_by = \(actor.accountID), decided_at = now()
                 WHERE document_id = \(id) AND version = \(version) AND state = 'pending'
+                RETURNING uploaded_by
                 """
-            )
-            guard changed == 1 else {
+            ).map { try $0.decode(column: 0, as: UUID?.self) }
+            guard uploaders.count == 1 else {
                 let exists = try await connection.query("SELECT 1 FROM document_versions WHERE document_id = \(id) AND version = \(version)")
                 throw exists.first == nil ? AccountError.notFound : DocumentError.alreadyDecided
             }
@@ -53,6 +54,13 @@ extension Documents {
             }
             var details = ["version": String(version)]
             if !reason.isEmpty { details["reason"] = reason }
+            try await self.forums.notifications.record(
+                Notice(
+                    state == .approved ? .documentApproved : .documentRejected, to: uploaders.compactMap { $0 }, about: .init(.document, id),
+                    details: details, excerpt: document.titles.values.first
+                ),
+                on: connection
+            )
             try await self.audit.record(
                 AuditEvent(
                     actor: actor.accountID, action: state == .approved ? "document.approve" : "document.reject", target: "document:\(id)",

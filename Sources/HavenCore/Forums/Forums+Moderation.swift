@@ -84,6 +84,13 @@ extension Forums {
                 if stored.isFirst {
                     try await connection.execute("UPDATE forum_topics SET state = 'published' WHERE id = \(topicID) AND state = 'pending'")
                 }
+                let topic = stored.topic.topic
+                try await self.notifications.record(
+                    Notice(.postApproved, to: stored.authorId.map { [$0] } ?? [], about: .init(.post, id), excerpt: topic.title), on: connection
+                )
+                if !stored.isFirst, let topicAuthor = topic.authorId, topicAuthor != stored.authorId {
+                    try await self.notifications.record(Notice(.reply, to: [topicAuthor], about: .init(.topic, topicID), excerpt: topic.title), on: connection)
+                }
                 try await self.audit.record(
                     AuditEvent(actor: actor.accountID, action: "forum.post-approve", target: "post:\(id)",
                                details: ["topic": topicID.uuidString, "edited": edited == nil ? "no" : "yes"]),
@@ -100,6 +107,10 @@ extension Forums {
                 if stored.isFirst {
                     try await connection.execute("UPDATE forum_topics SET state = 'rejected' WHERE id = \(topicID) AND state = 'pending'")
                 }
+                try await self.notifications.record(
+                    Notice(.postRejected, to: stored.authorId.map { [$0] } ?? [], about: .init(.post, id), details: ["reason": reason]),
+                    on: connection
+                )
                 try await self.audit.record(
                     AuditEvent(actor: actor.accountID, action: "forum.post-reject", target: "post:\(id)",
                                details: ["topic": topicID.uuidString, "reason": reason]),
@@ -165,12 +176,17 @@ extension Forums {
             if resolution == .postHidden {
                 try await self.hide(stored, reason: try Self.validReason(note), by: actor, on: connection)
             }
-            try await connection.execute(
+            let reporters = try await connection.query(
                 """
                 UPDATE forum_flags SET resolution = \(resolution.rawValue), resolution_note = \(note), resolved_by = \(actor.accountID),
                     resolved_at = now()
                 WHERE post_id = \(postID) AND resolved_at IS NULL
+                RETURNING flagged_by
                 """
+            ).compactMap { try $0.decode(column: 0, as: UUID?.self) }
+            // Reporters learn the outcome, not the note (which is for moderators).
+            try await self.notifications.record(
+                Notice(.flagResolved, to: reporters, about: .init(.post, postID), details: ["resolution": resolution.rawValue]), on: connection
             )
             try await self.audit.record(
                 AuditEvent(actor: actor.accountID, action: "forum.flag-resolve", target: "post:\(postID)",

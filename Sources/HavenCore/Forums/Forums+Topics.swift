@@ -118,6 +118,8 @@ extension Forums {
             )
             if state == .published {
                 try await connection.execute("UPDATE forum_topics SET last_post_seq = \(seq), last_posted_at = now() WHERE id = \(topicID)")
+            } else {
+                try await self.notifications.recordForModerators(.init(.topic, topicID), except: actor.accountID, on: connection)
             }
             return topicID
         }
@@ -169,6 +171,13 @@ extension Forums {
                     WHERE id = \(topicID)
                     """
                 )
+                if let author = stored.topic.authorId, author != actor.accountID {
+                    try await self.notifications.record(
+                        Notice(.reply, to: [author], about: .init(.topic, topicID), excerpt: stored.topic.title), on: connection
+                    )
+                }
+            } else {
+                try await self.notifications.recordForModerators(.init(.post, postID), except: actor.accountID, on: connection)
             }
             return postID
         }

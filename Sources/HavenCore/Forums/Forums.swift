@@ -8,9 +8,14 @@ public struct Forums: Sendable {
     let audit: AuditLog
     public let configuration: ForumsConfiguration
     let searchLimiter: RateLimiter
+    public let notifications: Notifications
 
-    public init(pool: PostgresPool, configuration: ForumsConfiguration = ForumsConfiguration()) {
+    public init(
+        pool: PostgresPool, configuration: ForumsConfiguration = ForumsConfiguration(),
+        notifications: NotificationsConfiguration = NotificationsConfiguration()
+    ) {
         self.pool = pool
+        self.notifications = Notifications(pool: pool, configuration: notifications)
         self.audit = AuditLog(pool: pool)
         self.configuration = configuration
         self.searchLimiter = RateLimiter(limit: configuration.searchesPerMinute, window: .seconds(60))

@@ -11,10 +11,13 @@ public struct HavenServices: Sendable {
     public let audit: AuditLog
     public let forums: Forums
     public let documents: Documents
+    /// The same inbox the accounts, forums and documents record into.
+    public var notifications: Notifications { self.forums.notifications }
 
     public init(
         pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration(),
-        documentKeys: MasterKeyring, documents: DocumentsConfiguration = DocumentsConfiguration()
+        documentKeys: MasterKeyring, documents: DocumentsConfiguration = DocumentsConfiguration(),
+        notifications: NotificationsConfiguration? = nil
     ) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
@@ -22,7 +25,7 @@ public struct HavenServices: Sendable {
         self.organisations = Organisations(pool: pool, accounts: accounts)
         self.groups = Groups(pool: pool)
         self.audit = AuditLog(pool: pool)
-        self.forums = Forums(pool: pool, configuration: forums)
+        self.forums = Forums(pool: pool, configuration: forums, notifications: notifications ?? accounts.notifications.configuration)
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
     }
 }

@@ -1,0 +1,41 @@
+/// What a notification tells its reader.
+public enum NotificationKind: String, Sendable, CaseIterable, Codable {
+    /// Someone replied in a topic I started.
+    case reply
+    /// Someone mentioned me (@name) in a post.
+    case mention
+    case postApproved = "post-approved"
+    /// My post was rejected; the reason is in the details.
+    case postRejected = "post-rejected"
+    case documentApproved = "document-approved"
+    case documentRejected = "document-rejected"
+    /// A report I made was settled.
+    case flagResolved = "flag-resolved"
+    /// Something waits in a queue I moderate.
+    case moderationQueue = "moderation-queue"
+    case newSignIn = "new-sign-in"
+    case passwordChanged = "password-changed"
+    case twoFactorChanged = "two-factor-changed"
+    case sessionRevoked = "session-revoked"
+
+    /// Security events on one's own account: they cannot be turned off.
+    public var isSecurity: Bool {
+        switch self {
+        case .newSignIn, .passwordChanged, .twoFactorChanged, .sessionRevoked: true
+        default: false
+        }
+    }
+
+    /// How it is delivered until the member chooses: security events by mail as well, the rest
+    /// in the app only.
+    public var defaultDelivery: NotificationDelivery { self.isSecurity ? .email : .inApp }
+}
+
+/// How a member wants a kind of notification delivered.
+public enum NotificationDelivery: String, Sendable, CaseIterable, Codable {
+    /// In the app's inbox only.
+    case inApp = "in-app"
+    /// In the inbox, and by mail.
+    case email
+    case off
+}

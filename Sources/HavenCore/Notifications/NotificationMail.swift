@@ -1,0 +1,157 @@
+/// The mail a notification sends, in the recipient's language: it says that something
+/// happened and where to read it, never what was written nor who wrote it (unless the
+/// installation allows excerpts), because the mailboxes of people at risk are often read by
+/// others.
+struct NotificationMail {
+    var subject: String
+    var text: String
+    var html: String
+
+    /// One language's wording: each kind's subject and sentence, then the common lines.
+    struct Wording {
+        var lines: [NotificationKind: (subject: String, sentence: String)]
+        var signIn: String
+        var footer: String
+        var excerptLabel: String
+        var direction: String = "ltr"
+    }
+
+    init(kind: NotificationKind, language: String, link: String, settings: String, excerpt: String?) {
+        let wording = Self.catalogue[language] ?? Self.english
+        let (subject, sentence) = wording.lines[kind] ?? Self.english.lines[kind] ?? ("Haven", "")
+        self.subject = subject
+        var paragraphs = [sentence]
+        if let excerpt { paragraphs.append("\(wording.excerptLabel) \(excerpt)") }
+        paragraphs.append("\(wording.signIn) \(link)")
+        paragraphs.append("--\n\(wording.footer) \(settings)")
+        self.text = paragraphs.joined(separator: "\n\n")
+        var body = "<p>\(HTMLText.escape(sentence))</p>"
+        if let excerpt { body += "<p>\(HTMLText.escape(wording.excerptLabel)) <q>\(HTMLText.escape(excerpt))</q></p>" }
+        body += "<p>\(HTMLText.escape(wording.signIn)) <a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(link))</a></p>"
+        body += "<hr><p><small>\(HTMLText.escape(wording.footer)) <a href=\"\(HTMLText.escape(settings))\">\(HTMLText.escape(settings))</a></small></p>"
+        self.html = "<!DOCTYPE html><html lang=\"\(language)\" dir=\"\(wording.direction)\"><head><meta charset=\"utf-8\"><title>\(HTMLText.escape(subject))</title></head><body>\(body)</body></html>"
+    }
+
+    static let catalogue: [String: Wording] = ["en": english, "fr": french, "es": spanish, "ru": russian, "ar": arabic, "zh": chinese]
+
+    static let english = Wording(
+        lines: [
+            .reply: ("New reply on Haven", "There is a new reply in a topic you started."),
+            .mention: ("You were mentioned on Haven", "Someone mentioned you in a post."),
+            .postApproved: ("Your post was approved", "A moderator approved your post."),
+            .postRejected: ("Your post was not approved", "A moderator did not approve your post. The reason is shown on Haven."),
+            .documentApproved: ("Your document was approved", "A moderator approved your document."),
+            .documentRejected: ("Your document was not approved", "A moderator did not approve your document. The reason is shown on Haven."),
+            .flagResolved: ("Your report was handled", "A moderator has handled a report you made."),
+            .moderationQueue: ("Items wait for moderation", "New items wait in a moderation queue you look after."),
+            .newSignIn: ("New sign-in to your Haven account", "Your account was signed in from a new device or browser. If it was not you, change your password and sign out your other sessions."),
+            .passwordChanged: ("Your Haven password was changed", "The password of your account was changed. If it was not you, reset it at once and tell the administrators."),
+            .twoFactorChanged: ("Your two-factor settings changed", "The two-factor authentication of your account was changed. If it was not you, tell the administrators at once."),
+            .sessionRevoked: ("A session was signed out", "One of the sessions of your account was signed out."),
+        ],
+        signIn: "Sign in to Haven to read it:",
+        footer: "You receive this message because of your notification settings:",
+        excerptLabel: "About:"
+    )
+
+    static let french = Wording(
+        lines: [
+            .reply: ("Nouvelle réponse sur Haven", "Il y a une nouvelle réponse dans un sujet que vous avez ouvert."),
+            .mention: ("Vous avez été mentionné sur Haven", "Quelqu'un vous a mentionné dans un message."),
+            .postApproved: ("Votre message a été approuvé", "Un modérateur a approuvé votre message."),
+            .postRejected: ("Votre message n'a pas été approuvé", "Un modérateur n'a pas approuvé votre message. La raison est indiquée sur Haven."),
+            .documentApproved: ("Votre document a été approuvé", "Un modérateur a approuvé votre document."),
+            .documentRejected: ("Votre document n'a pas été approuvé", "Un modérateur n'a pas approuvé votre document. La raison est indiquée sur Haven."),
+            .flagResolved: ("Votre signalement a été traité", "Un modérateur a traité un signalement que vous avez fait."),
+            .moderationQueue: ("Des éléments attendent la modération", "De nouveaux éléments attendent dans une file de modération dont vous vous occupez."),
+            .newSignIn: ("Nouvelle connexion à votre compte Haven", "Votre compte a été ouvert depuis un nouvel appareil ou navigateur. Si ce n'était pas vous, changez votre mot de passe et fermez vos autres sessions."),
+            .passwordChanged: ("Votre mot de passe Haven a été modifié", "Le mot de passe de votre compte a été modifié. Si ce n'était pas vous, réinitialisez-le tout de suite et prévenez les administrateurs."),
+            .twoFactorChanged: ("Vos réglages de double authentification ont changé", "La double authentification de votre compte a été modifiée. Si ce n'était pas vous, prévenez tout de suite les administrateurs."),
+            .sessionRevoked: ("Une session a été fermée", "Une des sessions de votre compte a été fermée."),
+        ],
+        signIn: "Connectez-vous à Haven pour le lire :",
+        footer: "Vous recevez ce message en raison de vos réglages de notification :",
+        excerptLabel: "Objet :"
+    )
+
+    static let spanish = Wording(
+        lines: [
+            .reply: ("Nueva respuesta en Haven", "Hay una nueva respuesta en un tema que usted abrió."),
+            .mention: ("Le han mencionado en Haven", "Alguien le mencionó en una publicación."),
+            .postApproved: ("Su publicación fue aprobada", "Un moderador aprobó su publicación."),
+            .postRejected: ("Su publicación no fue aprobada", "Un moderador no aprobó su publicación. El motivo se muestra en Haven."),
+            .documentApproved: ("Su documento fue aprobado", "Un moderador aprobó su documento."),
+            .documentRejected: ("Su documento no fue aprobado", "Un moderador no aprobó su documento. El motivo se muestra en Haven."),
+            .flagResolved: ("Su denuncia fue atendida", "Un moderador atendió una denuncia que usted hizo."),
+            .moderationQueue: ("Hay elementos pendientes de moderación", "Hay nuevos elementos en una cola de moderación a su cargo."),
+            .newSignIn: ("Nuevo inicio de sesión en su cuenta de Haven", "Se inició sesión en su cuenta desde un dispositivo o navegador nuevo. Si no fue usted, cambie su contraseña y cierre sus otras sesiones."),
+            .passwordChanged: ("Se cambió su contraseña de Haven", "Se cambió la contraseña de su cuenta. Si no fue usted, restablézcala de inmediato y avise a los administradores."),
+            .twoFactorChanged: ("Cambió su verificación en dos pasos", "Se modificó la verificación en dos pasos de su cuenta. Si no fue usted, avise de inmediato a los administradores."),
+            .sessionRevoked: ("Se cerró una sesión", "Se cerró una de las sesiones de su cuenta."),
+        ],
+        signIn: "Inicie sesión en Haven para leerlo:",
+        footer: "Recibe este mensaje por su configuración de notificaciones:",
+        excerptLabel: "Asunto:"
+    )
+
+    static let russian = Wording(
+        lines: [
+            .reply: ("Новый ответ в Haven", "В теме, которую вы начали, появился новый ответ."),
+            .mention: ("Вас упомянули в Haven", "Кто-то упомянул вас в сообщении."),
+            .postApproved: ("Ваше сообщение одобрено", "Модератор одобрил ваше сообщение."),
+            .postRejected: ("Ваше сообщение не одобрено", "Модератор не одобрил ваше сообщение. Причина указана в Haven."),
+            .documentApproved: ("Ваш документ одобрен", "Модератор одобрил ваш документ."),
+            .documentRejected: ("Ваш документ не одобрен", "Модератор не одобрил ваш документ. Причина указана в Haven."),
+            .flagResolved: ("Ваша жалоба рассмотрена", "Модератор рассмотрел вашу жалобу."),
+            .moderationQueue: ("Материалы ждут модерации", "В очереди модерации, за которую вы отвечаете, появились новые материалы."),
+            .newSignIn: ("Новый вход в вашу учётную запись Haven", "В вашу учётную запись вошли с нового устройства или браузера. Если это были не вы, смените пароль и завершите другие сеансы."),
+            .passwordChanged: ("Пароль Haven изменён", "Пароль вашей учётной записи изменён. Если это были не вы, немедленно сбросьте его и сообщите администраторам."),
+            .twoFactorChanged: ("Изменены настройки двухфакторной аутентификации", "Двухфакторная аутентификация вашей учётной записи изменена. Если это были не вы, немедленно сообщите администраторам."),
+            .sessionRevoked: ("Сеанс завершён", "Один из сеансов вашей учётной записи завершён."),
+        ],
+        signIn: "Войдите в Haven, чтобы прочитать:",
+        footer: "Вы получили это письмо из-за ваших настроек уведомлений:",
+        excerptLabel: "Тема:"
+    )
+
+    static let arabic = Wording(
+        lines: [
+            .reply: ("رد جديد على Haven", "يوجد رد جديد في موضوع بدأته."),
+            .mention: ("تمت الإشارة إليك على Haven", "أشار إليك أحدهم في مشاركة."),
+            .postApproved: ("تمت الموافقة على مشاركتك", "وافق أحد المشرفين على مشاركتك."),
+            .postRejected: ("لم تتم الموافقة على مشاركتك", "لم يوافق أحد المشرفين على مشاركتك. السبب معروض على Haven."),
+            .documentApproved: ("تمت الموافقة على وثيقتك", "وافق أحد المشرفين على وثيقتك."),
+            .documentRejected: ("لم تتم الموافقة على وثيقتك", "لم يوافق أحد المشرفين على وثيقتك. السبب معروض على Haven."),
+            .flagResolved: ("تمت معالجة بلاغك", "عالج أحد المشرفين بلاغًا قدمته."),
+            .moderationQueue: ("عناصر بانتظار الإشراف", "توجد عناصر جديدة في قائمة إشراف تتولاها."),
+            .newSignIn: ("تسجيل دخول جديد إلى حسابك على Haven", "تم تسجيل الدخول إلى حسابك من جهاز أو متصفح جديد. إن لم تكن أنت، فغيّر كلمة المرور وأنهِ جلساتك الأخرى."),
+            .passwordChanged: ("تم تغيير كلمة مرور Haven", "تم تغيير كلمة مرور حسابك. إن لم تكن أنت، فأعد تعيينها فورًا وأبلغ المسؤولين."),
+            .twoFactorChanged: ("تغيّرت إعدادات التحقق بخطوتين", "تم تغيير التحقق بخطوتين في حسابك. إن لم تكن أنت، فأبلغ المسؤولين فورًا."),
+            .sessionRevoked: ("تم إنهاء جلسة", "تم إنهاء إحدى جلسات حسابك."),
+        ],
+        signIn: "سجّل الدخول إلى Haven لقراءته:",
+        footer: "تصلك هذه الرسالة بسبب إعدادات الإشعارات لديك:",
+        excerptLabel: "الموضوع:",
+        direction: "rtl"
+    )
+
+    static let chinese = Wording(
+        lines: [
+            .reply: ("Haven 上有新回复", "您发起的主题中有一条新回复。"),
+            .mention: ("有人在 Haven 上提到了您", "有人在帖子中提到了您。"),
+            .postApproved: ("您的帖子已获批准", "一位版主批准了您的帖子。"),
+            .postRejected: ("您的帖子未获批准", "一位版主未批准您的帖子。原因请在 Haven 上查看。"),
+            .documentApproved: ("您的文件已获批准", "一位版主批准了您的文件。"),
+            .documentRejected: ("您的文件未获批准", "一位版主未批准您的文件。原因请在 Haven 上查看。"),
+            .flagResolved: ("您的举报已处理", "一位版主处理了您提交的举报。"),
+            .moderationQueue: ("有内容等待审核", "您负责的审核队列中有新内容等待处理。"),
+            .newSignIn: ("您的 Haven 账户有新的登录", "您的账户在新的设备或浏览器上登录。如果不是您本人，请修改密码并退出其他会话。"),
+            .passwordChanged: ("您的 Haven 密码已更改", "您账户的密码已更改。如果不是您本人，请立即重置密码并告知管理员。"),
+            .twoFactorChanged: ("您的双重验证设置已更改", "您账户的双重验证已更改。如果不是您本人，请立即告知管理员。"),
+            .sessionRevoked: ("一个会话已退出", "您账户的一个会话已退出。"),
+        ],
+        signIn: "请登录 Haven 查看：",
+        footer: "您收到此邮件是因为您的通知设置：",
+        excerptLabel: "关于："
+    )
+}
