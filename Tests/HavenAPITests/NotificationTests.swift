@@ -319,4 +319,38 @@ import Testing
             }
         }
     }
+
+    @Test func mentionsReachOnlyThoseWhoMayReadThePost() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: lenientAccounts(), forums: lenientForums()) { server in
+                let (admin, _) = try await server.administrator()
+                let insider = try await server.signUp(email: "insider@example.org", name: "Insider")
+                let layla = try await server.signUp(email: "layla@example.org", name: "Layla Haddad")
+                let outsider = try await server.signUp(email: "outsider@example.org", name: "Outsider")
+                let group = try #require(try await admin.send("POST", "/groups", json: ["name": "Victims' support"]).json["id"] as? String)
+                for member in [insider, layla] {
+                    #expect(try await admin.send("POST", "/groups/\(group)/members", json: ["account_id": try await member.accountID().uuidString]).status == 204)
+                }
+                let restricted = try #require(try await admin.send("POST", "/forums/categories", json: [
+                    "slug": "working-group", "names": ["en": "Working group"], "visibility": "restricted", "visible_groups": [group],
+                ]).json["id"] as? String)
+
+                // In the group's category: Layla (a member of it) is told, the outsider is not, nor is the author.
+                let (_, post, _) = try await insider.startTopic(
+                    in: restricted, title: "Case files", body: "@[Layla Haddad] and @Outsider, please look. @Insider, me. mail insider@example.org"
+                )
+                let told = try await Self.inbox(layla)
+                #expect(told.map(\.kind) == ["mention"] && told.first?.subject == post)
+                #expect(try await Self.kinds(outsider).isEmpty, "a mention must not reveal a category one cannot see")
+                #expect(try await Self.kinds(insider).isEmpty)
+
+                // In an open category everyone mentioned is told, whatever the case of the name.
+                let open = try await server.category("preventing-violent-extremism")
+                let (topic, _, _) = try await layla.startTopic(in: open, title: "Mentoring", body: "Hello")
+                let (reply, _) = try await insider.replyIn(topic, "Thanks @outsider.")
+                let outsiderInbox = try await Self.inbox(outsider)
+                #expect(outsiderInbox.map(\.kind) == ["mention"] && outsiderInbox.first?.subject == reply)
+            }
+        }
+    }
 }

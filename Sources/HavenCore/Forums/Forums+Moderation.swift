@@ -91,6 +91,9 @@ extension Forums {
                 if !stored.isFirst, let topicAuthor = topic.authorId, topicAuthor != stored.authorId {
                     try await self.notifications.record(Notice(.reply, to: [topicAuthor], about: .init(.topic, topicID), excerpt: topic.title), on: connection)
                 }
+                try await self.notifyMentions(
+                    in: edited ?? stored.source, post: id, rules: stored.rules, author: stored.authorId, on: connection
+                )
                 try await self.audit.record(
                     AuditEvent(actor: actor.accountID, action: "forum.post-approve", target: "post:\(id)",
                                details: ["topic": topicID.uuidString, "edited": edited == nil ? "no" : "yes"]),

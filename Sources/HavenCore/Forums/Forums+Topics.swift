@@ -112,12 +112,13 @@ extension Forums {
                 """
             ).first?.decode(column: 0, as: UUID.self)
             guard let topicID else { throw AccountError.notFound }
-            let (seq, _) = try await self.insertPost(
+            let (seq, firstPost) = try await self.insertPost(
                 topic: topicID, category: categoryID, author: actor.accountID, replyTo: nil, title: title, language: language,
                 source: body, state: state, on: connection
             )
             if state == .published {
                 try await connection.execute("UPDATE forum_topics SET last_post_seq = \(seq), last_posted_at = now() WHERE id = \(topicID)")
+                try await self.notifyMentions(in: body, post: firstPost, rules: category.effective, author: actor.accountID, on: connection)
             } else {
                 try await self.notifications.recordForModerators(.init(.topic, topicID), except: actor.accountID, on: connection)
             }
@@ -176,6 +177,7 @@ extension Forums {
                         Notice(.reply, to: [author], about: .init(.topic, topicID), excerpt: stored.topic.title), on: connection
                     )
                 }
+                try await self.notifyMentions(in: body, post: postID, rules: rules, author: actor.accountID, on: connection)
             } else {
                 try await self.notifications.recordForModerators(.init(.post, postID), except: actor.accountID, on: connection)
             }
