@@ -12,7 +12,7 @@ public enum HavenServer {
         HealthRoutes.routes(services: services) + [OpenAPIDocument.route]
             + AuthRoutes.routes(accounts: services.accounts)
             + MeRoutes.routes(accounts: services.accounts)
-            + NotificationRoutes.routes(accounts: services.accounts)
+            + NotificationRoutes.routes(services: services)
             + StaffRoutes.routes(services: services)
             + OrganisationRoutes.routes(services: services)
             + ForumRoutes.routes(services: services)

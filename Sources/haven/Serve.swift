@@ -111,7 +111,13 @@ struct Serve: AsyncParsableCommand {
                 announce("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
             }
             var lifecycle: [any Service] = [
-                application, DocumentPurger(documents: services.documents, logger: logger), MailDelivery(outbox: outbox),
+                application, MailDelivery(outbox: outbox),
+                PeriodicJob(name: "purged document versions past retention", unit: "versions", interval: .seconds(3_600), logger: logger) {
+                    try await services.documents.purge()
+                },
+                PeriodicJob(name: "queued digests", unit: "digests", interval: .seconds(900), logger: logger) {
+                    try await services.digests.sendDue()
+                },
             ]
             if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
             let group = ServiceGroup(

@@ -27,8 +27,19 @@ enum NotificationRoutes {
         var marked: Int
     }
 
-    static func routes(accounts: Accounts) -> [APIRoute] {
-        let notifications = accounts.notifications
+    struct DigestChange: JSONRequest {
+        static let fields: Set<String> = ["frequency"]
+        var frequency: DigestFrequency
+    }
+
+    struct Unsubscribed: Encodable {
+        var digest: DigestFrequency
+    }
+
+    static func routes(services: HavenServices) -> [APIRoute] {
+        let notifications = services.accounts.notifications
+        let digests = services.digests
+        @Sendable func id(_ context: HavenRequestContext) throws -> UUID { try context.parameters.require("id", as: UUID.self) }
         return [
             APIRoute(.get, "/me/notifications", audience: .signedIn(scope: .read)) { request, context in
                 let after = try request.query("after", Parse.uuid)
@@ -54,6 +65,30 @@ enum NotificationRoutes {
                     changes[kind] = delivery
                 }
                 return JSONBody.snakeCase(PreferencesReply(try await notifications.setPreferences(changes, for: try context.requireActor())))
+            },
+                    APIRoute(.get, "/me/digest", audience: .signedIn(scope: .read)) { _, context in
+                JSONBody.snakeCase(try await digests.settings(for: try context.requireActor()))
+            },
+            APIRoute(.put, "/me/digest", audience: .signedIn(scope: .write)) { request, context in
+                let body = try await request.decodeJSON(DigestChange.self, context: context)
+                return JSONBody.snakeCase(try await digests.setFrequency(body.frequency, for: try context.requireActor()))
+            },
+            APIRoute(.put, "/forums/categories/{id}/follow", audience: .signedIn(scope: .write)) { _, context in
+                try await digests.follow(try id(context), by: try context.requireActor())
+                return Response(status: .noContent)
+            },
+            APIRoute(.delete, "/forums/categories/{id}/follow", audience: .signedIn(scope: .write)) { _, context in
+                try await digests.unfollow(try id(context), by: try context.requireActor())
+                return Response(status: .noContent)
+            },
+            // RFC 8058 one-click unsubscribe: the mail client POSTs to the List-Unsubscribe link; the
+            // token in it is the authority, so no session is needed.
+            APIRoute(.post, "/digest/unsubscribe", audience: .everyone) { request, _ in
+                guard let token = try request.query("token", { $0.count <= 200 ? $0 : nil }) else {
+                    throw Problem(.invalidInput, detail: "The link has no token.")
+                }
+                try await digests.unsubscribe(token: token)
+                return JSONBody.snakeCase(Unsubscribed(digest: .off))
             },
         ]
     }

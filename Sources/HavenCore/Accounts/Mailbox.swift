@@ -5,12 +5,12 @@ import PostgresClient
 enum Mailbox {
     static func enqueue(
         to recipient: String, kind: String, subject: String, body: String, html: String? = nil, language: String = "en",
-        on connection: PostgresConnection
+        headers: [String: String] = [:], on connection: PostgresConnection
     ) async throws {
         try await connection.execute(
             """
-            INSERT INTO mail_outbox (recipient, kind, subject, body, html, language)
-            VALUES (\(recipient), \(kind), \(subject), \(body), \(html), \(language))
+            INSERT INTO mail_outbox (recipient, kind, subject, body, html, language, headers)
+            VALUES (\(recipient), \(kind), \(subject), \(body), \(html), \(language), \(Forums.json(headers))::jsonb)
             """
         )
     }

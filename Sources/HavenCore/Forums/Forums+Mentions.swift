@@ -35,28 +35,14 @@ extension Forums {
         guard !names.isEmpty else { return }
         let rows = try await connection.query(
             """
-            SELECT a.id, a.email, a.display_name, a.role, a.totp_enabled_at IS NOT NULL,
-                   ARRAY(SELECT m.organisation_id FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-                         WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
-                   ARRAY(SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
-                         WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
-                   ARRAY(SELECT g.group_id FROM group_members g WHERE g.account_id = a.id)
-            FROM accounts a
+            SELECT \(fragment: Actor.readerColumns) FROM accounts a
             WHERE lower(a.display_name) = ANY(\(names)) AND a.status = 'active' AND a.id IS DISTINCT FROM \(author)
             LIMIT 50
             """
         )
-        var readers: [UUID] = []
-        for row in rows {
-            let (id, email, name, role, twoFactor, organisations, roles, groups) =
-                try row.decode((UUID, String, String?, String, Bool, [UUID], [String], [UUID]).self)
-            let reader = Actor(
-                accountID: id, email: email, displayName: name, role: Role(rawValue: role) ?? .member, twoFactorEnabled: twoFactor,
-                credential: .session(id: UUID(), authenticatedAt: .distantPast), memberships: Accounts.memberships(organisations, roles),
-                groups: Set(groups)
-            )
-            if Access.decide(reader, .readPost(rules, author: author, state: .published)) == .allow { readers.append(id) }
-        }
+        let readers = try rows.map { try Actor.reader(from: $0) }
+            .filter { Access.decide($0, .readPost(rules, author: author, state: .published)) == .allow }
+            .map(\.accountID)
         try await self.notifications.record(Notice(.mention, to: readers, about: .init(.post, post)), on: connection)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The mail a notification sends, in the recipient's language: it says that something
 /// happened and where to read it, never what was written nor who wrote it (unless the
 /// installation allows excerpts), because the mailboxes of people at risk are often read by
@@ -13,6 +15,8 @@ struct NotificationMail {
         var signIn: String
         var footer: String
         var excerptLabel: String
+        /// The digest's subject, its sentence (with %date, %topics and %replies) and its opt-out line.
+        var digest: (subject: String, sentence: String, stop: String)
         var direction: String = "ltr"
     }
 
@@ -30,6 +34,25 @@ struct NotificationMail {
         body += "<p>\(HTMLText.escape(wording.signIn)) <a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(link))</a></p>"
         body += "<hr><p><small>\(HTMLText.escape(wording.footer)) <a href=\"\(HTMLText.escape(settings))\">\(HTMLText.escape(settings))</a></small></p>"
         self.html = "<!DOCTYPE html><html lang=\"\(language)\" dir=\"\(wording.direction)\"><head><meta charset=\"utf-8\"><title>\(HTMLText.escape(subject))</title></head><body>\(body)</body></html>"
+    }
+
+    /// The digest: counts since `since`, and (where excerpts are allowed) the new topics' titles.
+    init(digestIn language: String, since: String, topics: Int, replies: Int, titles: [String], link: String, settings: String, unsubscribe: String) {
+        let wording = Self.catalogue[language] ?? Self.english
+        let sentence = wording.digest.sentence.replacingOccurrences(of: "%date", with: since)
+            .replacingOccurrences(of: "%topics", with: String(topics)).replacingOccurrences(of: "%replies", with: String(replies))
+        self.subject = wording.digest.subject
+        var paragraphs = [sentence]
+        if !titles.isEmpty { paragraphs.append(titles.map { "- \($0)" }.joined(separator: "\n")) }
+        paragraphs.append("\(wording.signIn) \(link)")
+        paragraphs.append("--\n\(wording.footer) \(settings)\n\(wording.digest.stop) \(unsubscribe)")
+        self.text = paragraphs.joined(separator: "\n\n")
+        var body = "<p>\(HTMLText.escape(sentence))</p>"
+        if !titles.isEmpty { body += "<ul>" + titles.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>" }
+        body += "<p>\(HTMLText.escape(wording.signIn)) <a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(link))</a></p>"
+        body += "<hr><p><small>\(HTMLText.escape(wording.footer)) <a href=\"\(HTMLText.escape(settings))\">\(HTMLText.escape(settings))</a><br>"
+            + "\(HTMLText.escape(wording.digest.stop)) <a href=\"\(HTMLText.escape(unsubscribe))\">\(HTMLText.escape(unsubscribe))</a></small></p>"
+        self.html = "<!DOCTYPE html><html lang=\"\(language)\" dir=\"\(wording.direction)\"><head><meta charset=\"utf-8\"><title>\(HTMLText.escape(self.subject))</title></head><body>\(body)</body></html>"
     }
 
     static let catalogue: [String: Wording] = ["en": english, "fr": french, "es": spanish, "ru": russian, "ar": arabic, "zh": chinese]
@@ -51,7 +74,8 @@ struct NotificationMail {
         ],
         signIn: "Sign in to Haven to read it:",
         footer: "You receive this message because of your notification settings:",
-        excerptLabel: "About:"
+        excerptLabel: "About:",
+        digest: ("Your Haven digest", "Since %date: %topics new topics and %replies new replies in the categories you follow.", "Stop these digests:")
     )
 
     static let french = Wording(
@@ -71,7 +95,8 @@ struct NotificationMail {
         ],
         signIn: "Connectez-vous à Haven pour le lire :",
         footer: "Vous recevez ce message en raison de vos réglages de notification :",
-        excerptLabel: "Objet :"
+        excerptLabel: "Objet :",
+        digest: ("Votre résumé Haven", "Depuis le %date : %topics nouveaux sujets et %replies nouvelles réponses dans les catégories que vous suivez.", "Ne plus recevoir ces résumés :")
     )
 
     static let spanish = Wording(
@@ -91,7 +116,8 @@ struct NotificationMail {
         ],
         signIn: "Inicie sesión en Haven para leerlo:",
         footer: "Recibe este mensaje por su configuración de notificaciones:",
-        excerptLabel: "Asunto:"
+        excerptLabel: "Asunto:",
+        digest: ("Su resumen de Haven", "Desde el %date: %topics temas nuevos y %replies respuestas nuevas en las categorías que sigue.", "Dejar de recibir estos resúmenes:")
     )
 
     static let russian = Wording(
@@ -111,7 +137,8 @@ struct NotificationMail {
         ],
         signIn: "Войдите в Haven, чтобы прочитать:",
         footer: "Вы получили это письмо из-за ваших настроек уведомлений:",
-        excerptLabel: "Тема:"
+        excerptLabel: "Тема:",
+        digest: ("Ваша сводка Haven", "С %date: новых тем — %topics, новых ответов — %replies в категориях, за которыми вы следите.", "Отказаться от этих сводок:")
     )
 
     static let arabic = Wording(
@@ -132,6 +159,7 @@ struct NotificationMail {
         signIn: "سجّل الدخول إلى Haven لقراءته:",
         footer: "تصلك هذه الرسالة بسبب إعدادات الإشعارات لديك:",
         excerptLabel: "الموضوع:",
+        digest: ("ملخص Haven الخاص بك", "منذ %date: %topics موضوعات جديدة و%replies ردود جديدة في الفئات التي تتابعها.", "إيقاف هذه الملخصات:"),
         direction: "rtl"
     )
 
@@ -152,6 +180,7 @@ struct NotificationMail {
         ],
         signIn: "请登录 Haven 查看：",
         footer: "您收到此邮件是因为您的通知设置：",
-        excerptLabel: "关于："
+        excerptLabel: "关于：",
+        digest: ("您的 Haven 摘要", "自 %date 以来，您关注的分类中有 %topics 个新主题和 %replies 条新回复。", "停止接收这些摘要：")
     )
 }

@@ -11,6 +11,7 @@ public struct HavenServices: Sendable {
     public let audit: AuditLog
     public let forums: Forums
     public let documents: Documents
+    public let digests: Digests
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
 
@@ -27,5 +28,6 @@ public struct HavenServices: Sendable {
         self.audit = AuditLog(pool: pool)
         self.forums = Forums(pool: pool, configuration: forums, notifications: notifications ?? accounts.notifications.configuration)
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
+        self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
     }
 }
