@@ -39,8 +39,10 @@ extension Documents {
         let version = download.version.version
         // As an array, whose storage is the sealed chunk's exact size (a ByteBuffer's would be the
         // next power of two).
+        let counter = self.downloads
         @Sendable func fetch(_ number: Int) async throws -> [UInt8]? {
-            try await pool.query(
+            counter.read()
+            return try await pool.query(
                 "SELECT sealed FROM document_chunks WHERE document_id = \(document) AND version = \(version) AND number = \(number)"
             ).first?.decode(column: 0, as: [UInt8].self)
         }
@@ -82,6 +84,10 @@ extension Documents {
             try await write(slice)
         }
     }
+
+    /// Chunks downloads have read from the database since the server started: with the bytes
+    /// sent, it shows how far reading runs ahead of a slow client (it must not).
+    public var chunksRead: Int { self.downloads.chunksRead }
 
     /// Logs and audits a chunk that failed authentication: someone or something altered stored data.
     func raiseIntegrityAlarm(document: UUID, version: Int, chunk: Int) async {
