@@ -207,8 +207,27 @@ import Testing
                     throw Abandoned()
                 }
             }
+            // A real cause: a security notification (which always goes by mail) recorded in a
+            // transaction that then fails leaves neither the notification nor its mail.
+            let account = try #require(
+                try await database.pool.query(
+                    "INSERT INTO accounts (email, display_name, role, status) VALUES ('member@haven.test', 'Member', 'member', 'active') RETURNING id"
+                ).first?.decode(column: 0, as: UUID.self)
+            )
+            let notifications = Notifications(pool: database.pool)
+            await #expect(throws: Abandoned.self) {
+                try await database.pool.withTransaction { connection in
+                    try await notifications.record(Notice(.passwordChanged, to: [account]), on: connection)
+                    #expect(try await connection.query("SELECT 1 FROM mail_outbox").count == 1, "queued inside the transaction")
+                    throw Abandoned()
+                }
+            }
             let counts = try await MailOutbox.counts(pool: database.pool)
             #expect(counts == OutboxCounts(pending: 0, sent: 0, dead: 0))
+            #expect(try await database.pool.query("SELECT 1 FROM notifications").isEmpty)
+            // The same, committed: both are there.
+            try await notifications.record(Notice(.passwordChanged, to: [account]))
+            #expect(try await MailOutbox.counts(pool: database.pool) == OutboxCounts(pending: 1, sent: 0, dead: 0))
         }
     }
 
