@@ -37,14 +37,14 @@ extension Documents {
         let pool = self.pool
         let document = download.document
         let version = download.version.version
-        // As an array, whose storage is the sealed chunk's exact size (a ByteBuffer's would be the
-        // next power of two).
+        // Each chunk is opened where it was read, and its plaintext sent from there: one buffer
+        // per chunk (of 512 KiB, chunks being sized so that sealed they fit one).
         let counter = self.downloads
-        @Sendable func fetch(_ number: Int) async throws -> [UInt8]? {
+        @Sendable func fetch(_ number: Int) async throws -> ByteBuffer? {
             counter.read()
             return try await pool.query(
                 "SELECT sealed FROM document_chunks WHERE document_id = \(document) AND version = \(version) AND number = \(number)"
-            ).first?.decode(column: 0, as: [UInt8].self)
+            ).first?.decode(column: 0, as: ByteBuffer.self)
         }
         // Chunks are fetched ahead while the current one is written, so the database and the
         // connection work at the same time: a share of a fixed read-ahead budget, so that many
@@ -53,27 +53,22 @@ extension Documents {
         defer { self.downloads.end() }
         // The share is taken again before each fetch, as downloads start and finish.
         func depth() -> Int { max(1, self.configuration.readAheadBytes / (max(1, self.downloads.current) * download.chunkSize)) }
-        var ahead: [Task<[UInt8]?, any Error>] = [Task { try await fetch(first) }]
+        var ahead: [Task<ByteBuffer?, any Error>] = [Task { try await fetch(first) }]
         var fetched = first
         defer { ahead.forEach { $0.cancel() } }
-        var plaintext = ByteBuffer()
-        plaintext.reserveCapacity(download.chunkSize)
         for number in first...last {
             while fetched < last, fetched - number < depth() {
                 fetched += 1
                 ahead.append(Task { [fetched] in try await fetch(fetched) })
             }
-            let sealed = try await ahead.removeFirst().value
-            plaintext.clear()
+            let plaintext: ByteBuffer
             do {
-                guard let sealed else { throw CryptoError.authenticationFailed }
+                guard var sealed = try await ahead.removeFirst().value else { throw CryptoError.authenticationFailed }
                 let context = Self.chunkContext(document: document, version: version, chunk: number, final: number == download.chunkCount - 1)
-                try sealed.withUnsafeBytes { bytes in
-                    try AESGCM.open(combined: bytes, key: download.dataKey, authenticatedData: context, appendingTo: &plaintext)
-                }
+                plaintext = try AESGCM.openInPlace(&sealed, key: download.dataKey, authenticatedData: context)
                 let expected = number == download.chunkCount - 1 ? download.version.size - Int64(number) * chunkSize : chunkSize
                 guard Int64(plaintext.readableBytes) == expected else { throw CryptoError.authenticationFailed }
-            } catch {
+            } catch is CryptoError {
                 await self.raiseIntegrityAlarm(document: document, version: version, chunk: number)
                 throw DocumentError.integrityFailure(document: document, version: version, chunk: number)
             }

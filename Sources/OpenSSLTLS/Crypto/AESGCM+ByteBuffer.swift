@@ -83,4 +83,36 @@ extension AESGCM {
             throw .authenticationFailed
         }
     }
+
+    /// Opens nonce ‖ ciphertext ‖ tag where it lies, decrypting over the ciphertext, and returns
+    /// the plaintext as a slice of `buffer`: no second buffer for each chunk of a download.
+    /// Throws `.authenticationFailed` if anything was altered (the buffer's bytes are then garbage).
+    public static func openInPlace(_ buffer: inout ByteBuffer, key: [UInt8], authenticatedData: [UInt8]) throws(CryptoError) -> ByteBuffer {
+        guard key.count == Self.keyByteCount else { throw .invalidArgument("AES-256-GCM key must be 32 bytes") }
+        let count = buffer.readableBytes - Self.nonceByteCount - Self.tagByteCount
+        guard count >= 0 else { throw .authenticationFailed }
+        let nonce = buffer.getBytes(at: buffer.readerIndex, length: Self.nonceByteCount) ?? []
+        let context = try Self.makeContext(key: key, nonce: nonce, encrypt: false)
+        defer { EVP_CIPHER_CTX_free(context) }
+        let opened = buffer.withUnsafeMutableReadableBytes { bytes -> Bool in
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+            let text = base + Self.nonceByteCount
+            var length: Int32 = 0
+            guard authenticatedData.isEmpty || EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
+            else { return false }
+            // GCM decrypts in place when input and output are the same bytes.
+            if count > 0 {
+                guard EVP_DecryptUpdate(context, text, &length, text, Int32(count)) == 1, Int(length) == count else { return false }
+            }
+            let tag = UnsafeMutableRawPointer(text + count)
+            var final: Int32 = 0
+            return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagByteCount), tag) == 1
+                && EVP_DecryptFinal_ex(context, text + count, &final) == 1 && final == 0
+        }
+        guard opened, let plaintext = buffer.getSlice(at: buffer.readerIndex + Self.nonceByteCount, length: count) else {
+            _ = OpenSSLErrorQueue.drain()
+            throw .authenticationFailed
+        }
+        return plaintext
+    }
 }
