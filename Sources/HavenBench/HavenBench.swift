@@ -1,4 +1,5 @@
 import Foundation
+import HavenAPI
 import PostgresClient
 
 /// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
@@ -10,6 +11,8 @@ import PostgresClient
 @main
 struct HavenBench {
     static func main() async throws {
+        // As `haven serve` does: the server runs in this process.
+        Allocator.limitArenas()
         let seconds = ProcessInfo.processInfo.environment["BENCH_SECONDS"].flatMap(Int.init) ?? 5
         let rounds = ProcessInfo.processInfo.environment["BENCH_ROUNDS"].flatMap(Int.init) ?? 3
         let folder = URL(filePath: "/tmp").appending(path: "haven-bench-\(getpid())")

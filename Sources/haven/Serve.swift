@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
     var bootstrapAdmin: String?
 
     func run() async throws {
+        Allocator.limitArenas()
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = self.database.makeLogger(label: "haven")
         let migrator = try HavenSchema.migrator()
