@@ -172,11 +172,19 @@ struct DocumentsScenario {
 }
 
 /// The peak resident memory of this process while it runs, sampled every 20 ms.
+/// With BENCH_MALLOC_STATS set, glibc's per-arena statistics go to standard error the first time
+/// the growth passes 32 MiB: whether the memory is in use or only kept by the allocator.
 actor MemorySampler {
     func run() async -> Int {
-        var peak = Self.residentBytes()
+        let start = Self.residentBytes()
+        var peak = start
+        var reported = ProcessInfo.processInfo.environment["BENCH_MALLOC_STATS"] == nil
         while !Task.isCancelled {
             peak = max(peak, Self.residentBytes())
+            if !reported, peak - start > 32 << 20, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_stats") {
+                reported = true
+                unsafeBitCast(symbol, to: (@convention(c) () -> Void).self)()
+            }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return max(peak, Self.residentBytes())
