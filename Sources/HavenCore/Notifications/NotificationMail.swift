@@ -23,17 +23,10 @@ struct NotificationMail {
     init(kind: NotificationKind, language: String, link: String, settings: String, excerpt: String?) {
         let wording = Self.catalogue[language] ?? Self.english
         let (subject, sentence) = wording.lines[kind] ?? Self.english.lines[kind] ?? ("Haven", "")
-        self.subject = subject
-        var paragraphs = [sentence]
-        if let excerpt { paragraphs.append("\(wording.excerptLabel) \(excerpt)") }
-        paragraphs.append("\(wording.signIn) \(link)")
-        paragraphs.append("--\n\(wording.footer) \(settings)")
-        self.text = paragraphs.joined(separator: "\n\n")
-        var body = "<p>\(HTMLText.escape(sentence))</p>"
-        if let excerpt { body += "<p>\(HTMLText.escape(wording.excerptLabel)) <q>\(HTMLText.escape(excerpt))</q></p>" }
-        body += "<p>\(HTMLText.escape(wording.signIn)) <a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(link))</a></p>"
-        body += "<hr><p><small>\(HTMLText.escape(wording.footer)) <a href=\"\(HTMLText.escape(settings))\">\(HTMLText.escape(settings))</a></small></p>"
-        self.html = "<!DOCTYPE html><html lang=\"\(language)\" dir=\"\(wording.direction)\"><head><meta charset=\"utf-8\"><title>\(HTMLText.escape(subject))</title></head><body>\(body)</body></html>"
+        self.init(
+            wording: wording, language: language, subject: subject, sentence: sentence,
+            details: excerpt.map { [.quote(wording.excerptLabel, $0)] } ?? [], link: link, footer: [(wording.footer, settings)]
+        )
     }
 
     /// The digest: counts since `since`, and (where excerpts are allowed) the new topics' titles.
@@ -41,18 +34,41 @@ struct NotificationMail {
         let wording = Self.catalogue[language] ?? Self.english
         let sentence = wording.digest.sentence.replacingOccurrences(of: "%date", with: since)
             .replacingOccurrences(of: "%topics", with: String(topics)).replacingOccurrences(of: "%replies", with: String(replies))
-        self.subject = wording.digest.subject
+        self.init(
+            wording: wording, language: language, subject: wording.digest.subject, sentence: sentence,
+            details: titles.isEmpty ? [] : [.list(titles)], link: link, footer: [(wording.footer, settings), (wording.digest.stop, unsubscribe)]
+        )
+    }
+
+    /// What may follow the sentence: a quoted excerpt, or a list of titles.
+    enum Detail {
+        case quote(String, String)
+        case list([String])
+    }
+
+    /// The sentence, the details, the sign-in link and the footer's labelled links, as text and as HTML.
+    private init(wording: Wording, language: String, subject: String, sentence: String, details: [Detail], link: String, footer: [(String, String)]) {
+        func anchor(_ url: String) -> String { "<a href=\"\(HTMLText.escape(url))\">\(HTMLText.escape(url))</a>" }
         var paragraphs = [sentence]
-        if !titles.isEmpty { paragraphs.append(titles.map { "- \($0)" }.joined(separator: "\n")) }
-        paragraphs.append("\(wording.signIn) \(link)")
-        paragraphs.append("--\n\(wording.footer) \(settings)\n\(wording.digest.stop) \(unsubscribe)")
-        self.text = paragraphs.joined(separator: "\n\n")
         var body = "<p>\(HTMLText.escape(sentence))</p>"
-        if !titles.isEmpty { body += "<ul>" + titles.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>" }
-        body += "<p>\(HTMLText.escape(wording.signIn)) <a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(link))</a></p>"
-        body += "<hr><p><small>\(HTMLText.escape(wording.footer)) <a href=\"\(HTMLText.escape(settings))\">\(HTMLText.escape(settings))</a><br>"
-            + "\(HTMLText.escape(wording.digest.stop)) <a href=\"\(HTMLText.escape(unsubscribe))\">\(HTMLText.escape(unsubscribe))</a></small></p>"
-        self.html = "<!DOCTYPE html><html lang=\"\(language)\" dir=\"\(wording.direction)\"><head><meta charset=\"utf-8\"><title>\(HTMLText.escape(self.subject))</title></head><body>\(body)</body></html>"
+        for detail in details {
+            switch detail {
+            case .quote(let label, let excerpt):
+                paragraphs.append("\(label) \(excerpt)")
+                body += "<p>\(HTMLText.escape(label)) <q>\(HTMLText.escape(excerpt))</q></p>"
+            case .list(let items):
+                paragraphs.append(items.map { "- \($0)" }.joined(separator: "\n"))
+                body += "<ul>" + items.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
+            }
+        }
+        paragraphs.append("\(wording.signIn) \(link)")
+        body += "<p>\(HTMLText.escape(wording.signIn)) \(anchor(link))</p>"
+        paragraphs.append("--\n" + footer.map { "\($0.0) \($0.1)" }.joined(separator: "\n"))
+        body += "<hr><p><small>" + footer.map { "\(HTMLText.escape($0.0)) \(anchor($0.1))" }.joined(separator: "<br>") + "</small></p>"
+        self.subject = subject
+        self.text = paragraphs.joined(separator: "\n\n")
+        self.html = "<!DOCTYPE html><html lang=\"\(language)\" dir=\"\(wording.direction)\"><head><meta charset=\"utf-8\">"
+            + "<title>\(HTMLText.escape(subject))</title></head><body>\(body)</body></html>"
     }
 
     static let catalogue: [String: Wording] = ["en": english, "fr": french, "es": spanish, "ru": russian, "ar": arabic, "zh": chinese]
