@@ -526,4 +526,60 @@ import Testing
             }
         }
     }
+
+    @Test func administratorsChooseWhichSpacesUploadsWaitForAModerator() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: lenientAccounts()) { server in
+                let (admin, _) = try await server.administrator()
+                let (moderator, _) = try await server.staff(email: "moderator@haven.test", role: .moderator)
+                let amina = try await server.signUp(email: "amina@example.org", name: "Amina")
+                let member = try await amina.accountID().uuidString
+                var groups: [String] = []
+                for name in ["Trainers", "Survivors' network"] {
+                    let group = try #require(try await admin.send("POST", "/groups", json: ["name": name]).json["id"] as? String)
+                    #expect(try await admin.send("POST", "/groups/\(group)/members", json: ["account_id": member]).status == 204)
+                    groups.append(group)
+                }
+                func upload(to group: String?) async throws -> String? {
+                    var metadata = libraryMetadata("Notes", extra: ["filename": "notes.txt"])
+                    if let group { metadata.merge(["space": "group", "space_id": group]) { $1 } }
+                    let reply = try await amina.uploadRaw(Data("Notes\n".utf8), metadata: metadata)
+                    #expect(reply.status == 201, "\(reply.text)")
+                    return (reply.json["latest"] as? [String: Any])?["state"] as? String
+                }
+                #expect(try await upload(to: groups[0]) == "pending", "every kind of space is vetted by default")
+
+                // The trainers' group trusts its members; the other group does not change.
+                let changed = try await admin.send("PUT", "/document-vetting", json: ["space": "group", "space_id": groups[0], "vetted": false])
+                #expect(changed.status == 200, "\(changed.text)")
+                #expect(changed.json["vetted"] as? Bool == false && changed.json["overridden"] as? Bool == true)
+                #expect(try await upload(to: groups[0]) == "approved")
+                #expect(try await upload(to: groups[1]) == "pending")
+                #expect(try await upload(to: nil) == "pending")
+                let listed = try JSONSerialization.jsonObject(with: try await admin.send("GET", "/document-vetting").body) as? [[String: Any]] ?? []
+                #expect(listed.count == 5)
+                #expect(listed.last?["space_id"] as? String == groups[0].lowercased() && listed.last?["vetted"] as? Bool == false)
+
+                // Back to the default for groups: vetted again. The library can be opened too.
+                #expect(try await admin.send("PUT", "/document-vetting", json: ["space": "group", "space_id": groups[0]]).json["overridden"] as? Bool == false)
+                #expect(try await upload(to: groups[0]) == "pending")
+                #expect(try await admin.send("PUT", "/document-vetting", json: ["space": "library", "vetted": false]).status == 200)
+                #expect(try await upload(to: nil) == "approved")
+
+                // Administrators only; bad input is named.
+                #expect(try await moderator.send("PUT", "/document-vetting", json: ["space": "library", "vetted": true]).status == 403)
+                #expect(try await amina.send("GET", "/document-vetting").status == 403)
+                #expect(try await admin.send("PUT", "/document-vetting", json: ["space": "group", "space_id": UUID().uuidString, "vetted": true]).status == 404)
+                #expect(try await admin.send("PUT", "/document-vetting", json: ["space": "library", "space_id": groups[0], "vetted": true]).status == 422)
+                #expect(try await admin.send("PUT", "/document-vetting", json: ["space": "shelf", "vetted": true]).status == 422)
+                #expect(try await admin.send("PUT", "/document-vetting", json: ["space": "library", "vetted": "yes"]).status == 422)
+                #expect(try await admin.send("PUT", "/document-vetting", json: "{").status == 400)
+                #expect(try await admin.send("PUT", "/document-vetting", json: String(repeating: " ", count: 2 << 20)).status == 413)
+                let audited = try await server.services.pool.query(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'document.vetting-change'"
+                ).first?.decode(column: 0, as: Int.self)
+                #expect(audited == 3)
+            }
+        }
+    }
 }

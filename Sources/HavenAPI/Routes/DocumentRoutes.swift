@@ -41,6 +41,14 @@ enum DocumentRoutes {
         var reason: String?
     }
 
+    struct VettingChange: JSONRequest {
+        static let fields: Set<String> = ["space", "space_id", "vetted"]
+        var space: String
+        var spaceId: UUID?
+        /// Left out: the space follows its kind's default again.
+        var vetted: Bool?
+    }
+
     static func routes(services: HavenServices) -> [APIRoute] {
         let documents = services.documents
         @Sendable func id(_ context: HavenRequestContext) throws -> UUID { try context.parameters.require("id", as: UUID.self) }
@@ -142,6 +150,16 @@ enum DocumentRoutes {
                         client: AuthRoutes.client(request, context)
                     )
                 )
+            },
+            APIRoute(.get, "/document-vetting", audience: .signedIn(scope: .admin)) { _, context in
+                JSONBody.snakeCase(try await documents.vettingSettings(by: try context.requireActor()))
+            },
+            APIRoute(.put, "/document-vetting", audience: .signedIn(scope: .admin)) { request, context in
+                let body = try await request.decodeJSON(VettingChange.self, context: context)
+                guard let space = DocumentSpace(kind: body.space, id: body.spaceId) else {
+                    throw Problem(.invalidInput, detail: "space is library (without space_id), category, group or organisation (with space_id).")
+                }
+                return JSONBody.snakeCase(try await documents.setVetting(body.vetted, for: space, by: try context.requireActor()))
             },
         ]
     }

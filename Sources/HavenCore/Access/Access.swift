@@ -69,7 +69,7 @@ public enum Access {
             return administrator || member(of: id) ? .allow : .hide
         case .searchForums:
             return .allow
-        case .manageCategories:
+        case .manageCategories, .configureDocumentVetting:
             return administrator ? .allow : .deny
         case .readCategory(let rules):
             return sees(rules) ? .allow : .hide

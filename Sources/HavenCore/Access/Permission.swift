@@ -69,4 +69,6 @@ public enum Permission: Sendable, Equatable {
     case changeDocument(DocumentSpaceRules, uploader: UUID?)
     /// Approve or reject versions in a space.
     case vetDocuments(DocumentSpaceRules)
+    /// Decide which spaces' uploads wait for a moderator.
+    case configureDocumentVetting
 }

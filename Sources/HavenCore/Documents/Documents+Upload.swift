@@ -158,7 +158,7 @@ extension Documents {
         case .accepted(let accepted): type = accepted
         case .refused(let detected): throw DocumentError.refusedType(detected: detected)
         }
-        let vetted = self.configuration.vettedSpaces.contains(space.kind) && Access.decide(actor, .vetDocuments(.library)) != .allow
+        let vetted = try await self.isVetted(space, on: connection) && Access.decide(actor, .vetDocuments(.library)) != .allow
         let state: DocumentVersion.State = vetted ? .pending : .approved
         let digest = hasher.finalize()
         let row = try await connection.query(
