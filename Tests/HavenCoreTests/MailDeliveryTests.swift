@@ -66,7 +66,7 @@ import Testing
             #expect(!message.tls)
             let state = try await Self.state(of: id, on: database.pool)
             #expect(state.sent && !state.dead && state.attempts == 1)
-            #expect(try await outbox.counts() == OutboxCounts(pending: 0, sent: 1, dead: 0))
+            #expect(try await MailOutbox.counts(pool: database.pool) == OutboxCounts(pending: 0, sent: 1, dead: 0))
             // Nothing left to do: no second copy.
             #expect(try await outbox.deliverDue() == 0)
             #expect(try server.received().count == 1)
@@ -169,7 +169,7 @@ import Testing
             let state = try await Self.state(of: id, on: database.pool)
             #expect(state.dead && !state.sent && state.attempts == 1)
             #expect(state.error?.contains("550") == true)
-            #expect(try await outbox.counts() == OutboxCounts(pending: 0, sent: 0, dead: 1))
+            #expect(try await MailOutbox.counts(pool: database.pool) == OutboxCounts(pending: 0, sent: 0, dead: 1))
             let entry = try #require(try await MailOutbox.recent(limit: 5, pool: database.pool).first)
             #expect(entry.state != .pending && entry.lastError?.contains("no such user") == true)
             // Dead stays dead.

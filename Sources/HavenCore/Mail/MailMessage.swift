@@ -93,18 +93,13 @@ public struct MailMessage: Sendable, Equatable {
         if text.utf8.allSatisfy({ (32..<127).contains($0) }) { return text }
         // Each encoded word stays within 75 characters: at most 45 bytes of UTF-8 (60 in base64),
         // split between characters.
-        var words: [String] = []
-        var current: [UInt8] = []
+        var words: [[UInt8]] = [[]]
         for character in text where !character.isNewline {
             let bytes = Array(String(character).utf8)
-            if current.count + bytes.count > 45 {
-                words.append(current.isEmpty ? "" : "=?UTF-8?B?\(Data(current).base64EncodedString())?=")
-                current = []
-            }
-            current += bytes
+            if let last = words.last, !last.isEmpty, last.count + bytes.count > 45 { words.append([]) }
+            words[words.count - 1] += bytes
         }
-        if !current.isEmpty { words.append("=?UTF-8?B?\(Data(current).base64EncodedString())?=") }
-        return words.filter { !$0.isEmpty }.joined(separator: "\r\n ")
+        return words.filter { !$0.isEmpty }.map { "=?UTF-8?B?\(Data($0).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
     /// `date` as RFC 5322 writes it, in UTC: `Thu, 26 Nov 2026 23:53:19 +0000`.

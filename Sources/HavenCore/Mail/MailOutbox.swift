@@ -134,10 +134,6 @@ public struct MailOutbox: Sendable {
     }
 
     /// How many messages wait, were sent, and were given up.
-    public func counts() async throws -> OutboxCounts {
-        try await Self.counts(pool: self.pool)
-    }
-
     public static func counts(pool: PostgresPool) async throws -> OutboxCounts {
         let row = try await pool.query(
             """

@@ -143,7 +143,7 @@ public struct Digests: Sendable {
             let base = self.configuration.publicURL
             let unsubscribe = "\(base)/digest/unsubscribe?token=\(self.unsubscribeToken(for: reader.accountID))"
             let mail = NotificationMail(
-                digestIn: language, since: Self.day(since), topics: counts.0, replies: counts.1, titles: titles, link: "\(base)/forums",
+                digestIn: language, since: since.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()), topics: counts.0, replies: counts.1, titles: titles, link: "\(base)/forums",
                 settings: "\(base)/me/digest", unsubscribe: unsubscribe
             )
             try await Mailbox.enqueue(
@@ -152,14 +152,5 @@ public struct Digests: Sendable {
             )
             return true
         }
-    }
-
-    /// `date` as yyyy-mm-dd (UTC): the same in every language.
-    static func day(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 }

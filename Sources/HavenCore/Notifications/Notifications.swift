@@ -71,13 +71,14 @@ public struct Notifications: Sendable {
             ORDER BY id DESC LIMIT \(limit + 1)
             """
         )
-        var items: [MemberNotification] = try rows.map { row in
+        var items: [MemberNotification] = try rows.compactMap { row in
             let (id, kind, subjectKind, subjectID, details, created, read) = try row.decode((UUID, String, String?, UUID?, String, Date, Date?).self)
+            guard let kind = NotificationKind(rawValue: kind) else { return nil }
             let subject: Notice.Subject? = if let subjectKind, let subjectID, let kind = Notice.Subject.Kind(rawValue: subjectKind) {
                 Notice.Subject(kind, subjectID)
             } else { nil }
             return MemberNotification(
-                id: id, kind: NotificationKind(rawValue: kind) ?? .reply, subject: subject, details: Forums.dictionary(details), createdAt: created,
+                id: id, kind: kind, subject: subject, details: Forums.dictionary(details), createdAt: created,
                 readAt: read
             )
         }
