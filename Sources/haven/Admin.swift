@@ -30,8 +30,9 @@ struct AdminInvite: AsyncParsableCommand {
     var publicURL = "https://localhost:8080"
 
     func run() async throws {
+        let configuration = try await self.database.configuration(self.secrets)
         guard let role = Role(rawValue: self.role) else { throw ValidationError("--role must be member, moderator or administrator") }
-        try await self.database.withAccounts(secrets: self.secrets, publicURL: self.publicURL) { accounts in
+        try await configuration.withAccounts(publicURL: self.publicURL) { accounts in
             let (invitation, token) = try await accounts.invite(email: self.email, role: role, by: nil)
             print("Invited \(invitation.email) as \(role.rawValue); the invitation expires \(invitation.expiresAt.formatted(.iso8601)).")
             print("Accept it within that time with this single-use token (it is not shown again):")
@@ -58,7 +59,8 @@ struct AdminCreateAdmin: AsyncParsableCommand {
     var publicURL = "https://localhost:8080"
 
     func run() async throws {
-        try await self.database.withAccounts(secrets: self.secrets, publicURL: self.publicURL) { accounts in
+        let configuration = try await self.database.configuration(self.secrets)
+        try await configuration.withAccounts(publicURL: self.publicURL) { accounts in
             guard let token = try await accounts.bootstrapInvitation(email: self.email) else {
                 throw ValidationFailure(AdminError.notEmpty)
             }

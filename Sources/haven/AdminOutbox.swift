@@ -19,8 +19,9 @@ struct AdminOutbox: AsyncParsableCommand {
     var text = false
 
     func run() async throws {
+        let configuration = try await self.database.configuration()
         guard (1...1_000).contains(self.limit) else { throw ValidationError("--limit is 1–1000") }
-        try await self.database.withPool(size: 2, logger: self.database.makeLogger(label: "haven")) { pool in
+        try await configuration.withPool(size: 2, logger: configuration.makeLogger(label: "haven")) { pool in
             let counts = try await MailOutbox.counts(pool: pool)
             print("outbox: \(counts.pending) pending, \(counts.sent) sent, \(counts.dead) dead")
             for entry in try await MailOutbox.recent(limit: self.limit, pool: pool) {

@@ -21,10 +21,11 @@ struct AdminRotateMasterKey: AsyncParsableCommand {
     @OptionGroup var secrets: SecretOptions
 
     func run() async throws {
-        let logger = self.database.makeLogger(label: "haven.admin")
-        try await self.database.withPool(size: 2, logger: logger) { pool in
+        let configuration = try await self.database.configuration(self.secrets)
+        let logger = configuration.makeLogger(label: "haven.admin")
+        try await configuration.withPool(size: 2, logger: logger) { pool in
             try await HavenSchema.migrator().verify(on: pool)
-            let keys = try self.secrets.masterKeys(dataFolder: try self.database.dataFolder(), logger: logger)
+            let keys = try configuration.masterKeys(logger: logger)
             let documents = Documents(pool: pool, keys: keys, forums: Forums(pool: pool), logger: logger)
             let count = try await documents.rotateMasterKey { done, total in
                 ProgressBar.draw(done: done, total: total, label: "data keys")

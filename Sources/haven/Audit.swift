@@ -21,8 +21,9 @@ struct AuditVerify: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let logger = self.database.makeLogger(label: "haven.audit")
-        let result = try await self.database.withPool(size: 1, logger: logger) { pool in
+        let configuration = try await self.database.configuration()
+        let logger = configuration.makeLogger(label: "haven.audit")
+        let result = try await configuration.withPool(size: 1, logger: logger) { pool in
             try await AuditLog(pool: pool).verify()
         }
         switch result {
@@ -48,9 +49,10 @@ struct AuditRetain: AsyncParsableCommand {
     var days = 365
 
     func run() async throws {
+        let configuration = try await self.database.configuration()
         guard self.days >= 1 else { throw ValidationError("--days must be at least 1") }
-        let logger = self.database.makeLogger(label: "haven.audit")
-        let removed = try await self.database.withPool(size: 1, logger: logger) { pool in
+        let logger = configuration.makeLogger(label: "haven.audit")
+        let removed = try await configuration.withPool(size: 1, logger: logger) { pool in
             try await AuditLog(pool: pool).applyRetention(days: self.days)
         }
         print("Removed \(removed) audit entries older than \(self.days) days.")

@@ -1,11 +1,19 @@
 import ArgumentParser
-import Foundation
+import Configuration
 import Logging
-import OpenSSLTLS
-import PostgresClient
 
-/// Where the database is: an external server by URL, or the embedded one in the data folder.
-struct DatabaseOptions: ParsableArguments {
+/// The settings every command shares: where the configuration file, the database and the data
+/// folder are, and how to log. Each is also a setting (`Settings`); a flag given here wins.
+struct DatabaseOptions: ParsableArguments, ConfigurationFlags {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("JSON configuration file (keys as in `haven config check`). Default: $HAVEN_CONFIG, else none.", valueName: "path")
+    )
+    var configFile: String?
+
+    @Option(name: .customLong("mode"), help: "development (makes missing keys and a self-signed certificate) or production (requires them). Default: development.")
+    var mode: String?
+
     @Option(
         name: .customLong("database-url"),
         help: ArgumentHelp(
@@ -15,106 +23,31 @@ struct DatabaseOptions: ParsableArguments {
     )
     var databaseURL: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for the embedded PostgreSQL and development files.", valueName: "path"))
-    var dataDirectory: String = ".haven"
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for the embedded PostgreSQL and development files. Default: .haven.", valueName: "path"))
+    var dataDirectory: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default: info.")
+    var logLevel: String?
 
-    /// A database ready to connect to; `stop()` stops the embedded server if this process started it.
-    struct Database {
-        let configuration: PostgresConfiguration
-        let embedded: EmbeddedPostgres?
-        let startedEmbedded: Bool
+    @Option(name: .customLong("log-format"), help: "json (one object per line) or text. Default: json in production, text in development.")
+    var logFormat: String?
 
-        func stop() async {
-            if self.startedEmbedded { try? await self.embedded?.stop() }
-        }
+    var flags: [String: ConfigContent] {
+        var flags: [String: ConfigContent] = [:]
+        flags.set(.mode, self.mode)
+        flags.set(.databaseURL, self.databaseURL)
+        flags.set(.dataDirectory, self.dataDirectory)
+        flags.set(.logLevel, self.logLevel)
+        flags.set(.logFormat, self.logFormat)
+        return flags
     }
 
-    func makeLogger(label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = self.logLevel
-        return logger
-    }
-
-    /// Opens the database, runs `body` with a pool of `poolSize` connections, then closes the pool
-    /// and stops the embedded server if this process started it, whatever `body` does. Errors come
-    /// out as their description, for the command line.
-    func withPool<Result>(size poolSize: Int, logger: Logger, _ body: (PostgresPool) async throws -> Result) async throws -> Result {
-        let database = try await self.open(logger: logger)
-        let pool = try PostgresPool(configuration: .init(connection: database.configuration, maximumConnections: poolSize), logger: logger)
+    /// The configuration from these options, `others`, the environment and the configuration file.
+    func configuration(_ others: any ConfigurationFlags...) async throws -> HavenConfiguration {
         do {
-            let result = try await body(pool)
-            await pool.shutdown()
-            await database.stop()
-            return result
+            return try await HavenConfiguration.load(flags: [self] + others, file: self.configFile)
         } catch {
-            await pool.shutdown()
-            await database.stop()
             throw ValidationFailure(error)
         }
     }
-
-    func open(logger: Logger) async throws -> Database {
-        if let url = self.databaseURL ?? ProcessInfo.processInfo.environment["HAVEN_DATABASE_URL"], !url.isEmpty {
-            return Database(configuration: try PostgresConfiguration(url: url), embedded: nil, startedEmbedded: false)
-        }
-        let embedded = EmbeddedPostgres(directory: try self.embeddedClusterFolder())
-        let started = try await embedded.start(logger: logger)
-        return try await Database(configuration: embedded.configuration(database: "haven"), embedded: embedded, startedEmbedded: started)
-            .creatingDatabase(logger: logger)
-    }
-
-    /// The data folder as an absolute URL, created if needed.
-    func dataFolder() throws -> URL {
-        let workingFolder = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
-        let folder = URL(filePath: self.dataDirectory, directoryHint: .isDirectory, relativeTo: workingFolder).standardizedFileURL
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
-    /// `<data-dir>/postgres`, unless we are root and the `postgres` user could not reach it (a
-    /// checkout under /root): then a folder of its own under /var/tmp, named after the data folder.
-    func embeddedClusterFolder() throws -> URL {
-        let dataFolder = try self.dataFolder()
-        guard geteuid() == 0, !Self.othersCanTraverse(dataFolder) else {
-            return dataFolder.appending(path: "postgres")
-        }
-        let digest = SHA256.hash(Array(dataFolder.path.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
-        return URL(filePath: "/var/tmp/haven-\(digest)/postgres")
-    }
-
-    /// Whether every folder from the root down to `folder` lets other users through.
-    static func othersCanTraverse(_ folder: URL) -> Bool {
-        var path = folder.path
-        while !path.isEmpty && path != "/" {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                let mode = attributes[.posixPermissions] as? Int, mode & 0o001 != 0
-            else { return false }
-            path = (path as NSString).deletingLastPathComponent
-        }
-        return true
-    }
 }
-
-extension DatabaseOptions.Database {
-    /// The embedded server starts with only the `postgres` database: create `haven` once.
-    func creatingDatabase(logger: Logger) async throws -> Self {
-        guard let embedded else { return self }
-        let pool = try PostgresPool(configuration: .init(connection: embedded.configuration(), maximumConnections: 1), logger: logger)
-        do {
-            try await pool.execute("CREATE DATABASE haven")
-            logger.info("created database haven in the embedded server")
-        } catch let error as PostgresError where error.sqlState == .duplicateDatabase {
-            // Already there.
-        } catch {
-            await pool.shutdown()
-            throw error
-        }
-        await pool.shutdown()
-        return self
-    }
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

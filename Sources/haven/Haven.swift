@@ -10,7 +10,7 @@ struct Haven: AsyncParsableCommand {
             Without --database-url (or HAVEN_DATABASE_URL), Haven runs its own PostgreSQL in the \
             data folder (./.haven by default), creating it on first use.
             """,
-        subcommands: [Serve.self, Migrate.self, Admin.self, Audit.self, Development.self],
+        subcommands: [Serve.self, Migrate.self, Config.self, Admin.self, Audit.self, Development.self],
         defaultSubcommand: nil
     )
 }

@@ -17,9 +17,10 @@ struct Migrate: AsyncParsableCommand {
     var statusOnly = false
 
     func run() async throws {
-        let logger = self.database.makeLogger(label: "haven.migrate")
+        let configuration = try await self.database.configuration()
+        let logger = configuration.makeLogger(label: "haven.migrate")
         let migrator = try HavenSchema.migrator()
-        try await self.database.withPool(size: 1, logger: logger) { pool in
+        try await configuration.withPool(size: 1, logger: logger) { pool in
             if self.statusOnly {
                 for entry in try await migrator.status(on: pool) {
                     print("\(entry.name)\t\(Self.describe(entry.state))")

@@ -26,8 +26,9 @@ struct SeedForumsCommand: AsyncParsableCommand {
     var migrate = false
 
     func run() async throws {
-        let logger = self.database.makeLogger(label: "haven.seed")
-        try await self.database.withPool(size: 2, logger: logger) { pool in
+        let configuration = try await self.database.configuration()
+        let logger = configuration.makeLogger(label: "haven.seed")
+        try await configuration.withPool(size: 2, logger: logger) { pool in
             if self.migrate {
                 try await HavenSchema.migrator().migrate(on: pool)
             } else {

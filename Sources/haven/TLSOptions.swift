@@ -1,11 +1,9 @@
 import ArgumentParser
-import Foundation
-import Logging
-import OpenSSLTLS
+import Configuration
 
-/// How `haven serve` secures connections: a certificate and key, a development certificate, or
-/// (behind a trusted terminator only) none.
-struct TLSOptions: ParsableArguments {
+/// How `haven serve` secures connections, as flags: a certificate and key, a development
+/// certificate, or (behind a trusted terminator only) none.
+struct TLSOptions: ParsableArguments, ConfigurationFlags {
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("PEM certificate chain (leaf first).", valueName: "path"))
     var certificate: String?
 
@@ -30,8 +28,8 @@ struct TLSOptions: ParsableArguments {
     )
     var ocspResponse: String?
 
-    @Option(name: .customLong("tls-min-version"), help: "Lowest TLS version accepted: 1.2 or 1.3.")
-    var minimumVersion = "1.2"
+    @Option(name: .customLong("tls-min-version"), help: "Lowest TLS version accepted: 1.2 (the default) or 1.3.")
+    var minimumVersion: String?
 
     @Flag(
         name: .customLong("insecure-http"),
@@ -39,47 +37,15 @@ struct TLSOptions: ParsableArguments {
     )
     var insecureHTTP = false
 
-    func validate() throws {
-        if self.insecureHTTP && (self.certificate != nil || self.key != nil || self.clientCA != nil || self.ocspResponse != nil) {
-            throw ValidationError("--insecure-http cannot be combined with TLS options.")
-        }
-        if (self.certificate == nil) != (self.key == nil) {
-            throw ValidationError("--tls-cert and --tls-key go together.")
-        }
-        if !["1.2", "1.3"].contains(self.minimumVersion) {
-            throw ValidationError("--tls-min-version must be 1.2 or 1.3.")
-        }
-    }
-
-    /// The TLS context to serve with, or nil for plain HTTP. Without a certificate, a development
-    /// certificate in `dataFolder/tls` is used (and made if needed).
-    func makeContext(dataFolder: URL, logger: Logger) throws -> TLSContext? {
-        if self.insecureHTTP {
-            logger.warning(
-                "SERVING PLAIN HTTP (--insecure-http): only safe behind a TLS terminator on a trusted network"
-            )
-            return nil
-        }
-        var certificate = self.certificate
-        var key = self.key
-        if certificate == nil {
-            let development = try DevelopmentCertificate.ensure(in: dataFolder.appending(path: "tls"))
-            (certificate, key) = (development.certificate, development.key)
-            logger.warning("serving with a self-signed development certificate", metadata: ["certificate": "\(development.certificate)"])
-        }
-        let password = try self.keyPasswordFile.map {
-            try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .newlines)
-        }
-        return try TLSContext(
-            configuration: TLSConfiguration(
-                certificateChainPath: certificate ?? "",
-                privateKeyPath: key ?? "",
-                privateKeyPassword: password,
-                clientCAPath: self.clientCA,
-                minimumVersion: self.minimumVersion == "1.3" ? .tls13 : .tls12,
-                ocspResponsePath: self.ocspResponse
-            ),
-            logger: logger
-        )
+    var flags: [String: ConfigContent] {
+        var flags: [String: ConfigContent] = [:]
+        flags.set(.tlsCertificate, self.certificate)
+        flags.set(.tlsKey, self.key)
+        flags.set(SettingKey(SettingKey.tlsKeyPassword.fileKey), self.keyPasswordFile)
+        flags.set(.tlsClientCA, self.clientCA)
+        flags.set(.tlsOCSPResponse, self.ocspResponse)
+        flags.set(.tlsMinimumVersion, self.minimumVersion)
+        flags.set(.insecureHTTP, flag: self.insecureHTTP)
+        return flags
     }
 }

@@ -44,6 +44,12 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         self.parameters = parameters
     }
 
+    /// Sets one libpq keyword (`password`, say), replacing any value it had.
+    public mutating func set(_ keyword: String, to value: String) {
+        self.parameters.removeAll { $0.keyword == keyword }
+        self.parameters.append(Parameter(keyword: keyword, value: value))
+    }
+
     /// A TCP connection.
     public init(
         host: String, port: Int = 5432, user: String, password: String? = nil, database: String,

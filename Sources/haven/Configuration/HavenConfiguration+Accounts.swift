@@ -3,17 +3,17 @@ import HavenSchema
 import PasswordHashing
 import PostgresClient
 
-extension DatabaseOptions {
+extension HavenConfiguration {
     /// Runs `body` with the accounts service over a one-connection pool to a migrated database.
-    func withAccounts(secrets: SecretOptions, publicURL: String, _ body: (Accounts) async throws -> Void) async throws {
+    func withAccounts(publicURL: String, _ body: (Accounts) async throws -> Void) async throws {
         let logger = self.makeLogger(label: "haven.admin")
         try await self.withPool(size: 1, logger: logger) { pool in
             try await HavenSchema.migrator().verify(on: pool)
-            let hashing = try secrets.hashingPool()
+            let hashing = try self.hashingPool()
             defer { hashing.shutdown() }
             try await body(Accounts(
-                pool: pool, hashing: hashing, secret: try secrets.serverSecret(dataFolder: try self.dataFolder(), logger: logger),
-                configuration: secrets.accountsConfiguration(publicURL: publicURL), logger: logger
+                pool: pool, hashing: hashing, secret: try self.serverSecret(logger: logger),
+                configuration: self.accountsConfiguration(publicURL: publicURL), logger: logger
             ))
         }
     }
