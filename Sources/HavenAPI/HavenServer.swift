@@ -24,8 +24,9 @@ public enum HavenServer {
     /// - Parameter overTLS: whether responses travel over HTTPS (and so carry HSTS)
     public static func router(routes: [APIRoute], services: HavenServices, overTLS: Bool) -> Router<HavenRequestContext> {
         let router = Router(context: HavenRequestContext.self, options: .autoGenerateHeadEndpoints)
-        // Method and path only: bodies, cookies and Authorization never reach the log.
-        router.add(middleware: LogRequestsMiddleware(.debug, includeHeaders: .some([.userAgent])))
+        // One line per request (route template, status, duration, account id) and its metrics.
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: overTLS))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
@@ -60,7 +61,10 @@ public enum HavenServer {
             router: self.router(routes: self.routes(services: services), services: services, overTLS: overTLS),
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: onServerRunning,
+            onServerRunning: { channel in
+                services.readiness.markServing()
+                await onServerRunning(channel)
+            },
             logger: logger
         )
     }

@@ -1,13 +1,16 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import HavenAPI
 import HavenCore
 import HavenSchema
-import PasswordHashing
-import OpenSSLTLS
 import Hummingbird
 import Logging
+import Metrics
+import OpenSSLTLS
+import PasswordHashing
 import PostgresClient
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -15,35 +18,23 @@ import UnixSignals
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve Haven over HTTPS (plain HTTP only with --insecure-http).",
-        discussion: "Refuses to start when the database has an unknown or changed migration, or pending ones "
-            + "(unless --migrate)."
+        discussion: """
+            Settings come from these flags, then HAVEN_… environment variables, then the --config file \
+            (`haven config check` lists every key). Refuses to start when the database has an unknown or \
+            changed migration, or pending ones (unless --migrate). SIGTERM drains requests in flight and \
+            exits 0; SIGHUP reloads the TLS certificate and key.
+            """
     )
 
     @OptionGroup var database: DatabaseOptions
+
+    @OptionGroup var serving: ServeOptions
 
     @OptionGroup var tls: TLSOptions
 
     @OptionGroup var secrets: SecretOptions
 
     @OptionGroup var mail: MailOptions
-
-    @Option(name: .customLong("public-url"), help: "The address users reach Haven at, for links in mail. Default: https://<host>:<port>.")
-    var publicURL: String?
-
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port = 8080
-
-    @Option(name: .customLong("pool-size"), help: "Most database connections to open.")
-    var poolSize = 8
-
-    @Option(
-        name: .customLong("clamd"),
-        help: ArgumentHelp("Scan every upload with this clamd: unix:/run/clamav/clamd.ctl or tcp:127.0.0.1:3310 (its StreamMaxLength must allow 100M).", valueName: "address")
-    )
-    var clamd: String?
 
     @Flag(help: "Apply pending migrations before serving.")
     var migrate = false
@@ -55,81 +46,127 @@ struct Serve: AsyncParsableCommand {
     var bootstrapAdmin: String?
 
     func run() async throws {
+        let configuration = try await self.database.configuration(self.serving, self.tls, self.secrets, self.mail)
+        do { try configuration.checkServable() } catch { throw ValidationFailure(error) }
         Allocator.limitArenas()
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let logger = self.database.makeLogger(label: "haven")
+        configuration.bootstrapLogging()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(MetricsCollector.factory(registry: registry))
+        let logger = configuration.makeLogger(label: "haven")
         let migrator = try HavenSchema.migrator()
-        try await self.database.withPool(size: self.poolSize, logger: logger) { pool in
+        try await configuration.withPool(size: configuration.poolSize, logger: logger) { pool in
             if self.migrate {
                 let applied = try await migrator.migrate(on: pool)
                 if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied)"]) }
             }
             try await migrator.verify(on: pool)
-            let dataFolder = try self.database.dataFolder()
-            let publicURL = self.publicURL ?? "https://\(self.host):\(self.port)"
+            let publicURL = configuration.effectivePublicURL
             let outbox = MailOutbox(
-                pool: pool, transport: try self.mail.transport(logger: logger), sender: self.mail.sender(publicURL: publicURL),
-                policy: try self.mail.policy(), logger: logger
+                pool: pool, transport: try configuration.mailTransport(logger: logger), sender: configuration.mailSender,
+                policy: configuration.mailPolicy, logger: logger
             )
-            let hashing = try self.secrets.hashingPool()
+            let hashing = try configuration.hashingPool()
             defer { hashing.shutdown() }
             let accounts = Accounts(
-                pool: pool, hashing: hashing, secret: try self.secrets.serverSecret(dataFolder: dataFolder, logger: logger),
-                configuration: self.secrets.accountsConfiguration(publicURL: publicURL),
-                logger: logger
+                pool: pool, hashing: hashing, secret: try configuration.serverSecret(logger: logger),
+                configuration: configuration.accountsConfiguration(publicURL: publicURL), logger: logger
             )
             var documents = DocumentsConfiguration()
-            if let clamd = self.clamd {
-                guard let address = VirusScanner.Address(clamd) else { throw ValidationError("--clamd is unix:PATH or tcp:HOST:PORT") }
-                documents.virusScanner = VirusScanner(address: address)
-            }
+            documents.virusScanner = configuration.clamd.map { VirusScanner(address: $0) }
             let services = HavenServices(
-                pool: pool, migrator: migrator, accounts: accounts, documentKeys: try self.secrets.masterKeys(dataFolder: dataFolder, logger: logger),
-                documents: documents, notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: self.mail.mailExcerpts)
+                pool: pool, migrator: migrator, accounts: accounts, documentKeys: try configuration.masterKeys(logger: logger),
+                documents: documents,
+                notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: configuration.mail.excerpts)
             )
-            if let email = self.bootstrapAdmin, let token = try await accounts.bootstrapInvitation(email: email) {
-                // Printed to the terminal once, never logged.
-                announce(
-                    """
-
-                    No accounts yet: \(email) is invited as the first administrator. Accept within 7 days with
-                      curl --cacert \(dataFolder.path)/tls/dev-cert.pem -H 'Content-Type: application/json' \\
-                        -d '{"token": "\(token.text)", "display_name": "Administrator", "password": "<at least 15 characters>"}' \\
-                        https://localhost:\(self.port)/invitations/accept
-                    then enrol two-factor authentication (POST /me/two-factor) before anything else.
-
-                    """
-                )
-            }
-            let tlsContext = try self.tls.makeContext(dataFolder: dataFolder, logger: logger)
-            let scheme = tlsContext == nil ? "http" : "https"
+            let bootstrapToken = try await self.bootstrapAdmin.asyncMap { try await accounts.bootstrapInvitation(email: $0) } ?? nil
+            let tlsContext = try configuration.makeTLSContext(logger: logger)
             let application = HavenServer.application(
-                services: services, host: self.host, port: self.port,
+                services: services, host: configuration.host, port: configuration.port,
                 server: tlsContext.map { .http1OpenSSL(context: $0) } ?? .http1(), overTLS: tlsContext != nil,
                 logger: logger
             ) { channel in
-                let port = channel.localAddress?.port ?? self.port
-                announce("Haven is listening on \(scheme)://\(self.host):\(port)/ (Ctrl-C stops it)")
+                let port = channel.localAddress?.port ?? configuration.port
+                // JSON logs go to collectors: say where we listen there, and print the welcome only
+                // when asked for a bootstrap token (use `haven admin create-admin` in production).
+                guard configuration.logFormat == .text || bootstrapToken != nil else {
+                    logger.info("listening", metadata: ["address": "\(configuration.host):\(port)"])
+                    return
+                }
+                // Printed to the terminal once, never logged: the token is a credential.
+                announce(
+                    try? self.welcome(
+                        configuration: configuration, port: port,
+                        developmentCertificate: tlsContext != nil && configuration.tls.certificate == nil, bootstrapToken: bootstrapToken
+                    )
+                )
             }
-            var lifecycle: [any Service] = [
-                application, MailDelivery(outbox: outbox),
+            let metrics = MetricsServer.application(
+                collector: MetricsCollector(registry: registry, services: services, tlsContext: tlsContext, logger: logger),
+                readiness: services.readiness, host: configuration.metricsHost, port: configuration.metricsPort, logger: logger
+            ) { channel in
+                logger.info("metrics listening", metadata: ["address": "\(configuration.metricsHost):\(channel.localAddress?.port ?? 0)"])
+            }
+            // Shut down in reverse order: stop being ready, drain HTTP, finish the mail in hand,
+            // stop upkeep, and answer /metrics and /readyz until the very end.
+            var lifecycle: [any Service] = [metrics]
+            if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
+            lifecycle += [
                 PeriodicJob(name: "purged document versions past retention", unit: "versions", interval: .seconds(3_600), logger: logger) {
                     try await services.documents.purge()
                 },
                 PeriodicJob(name: "queued digests", unit: "digests", interval: .seconds(900), logger: logger) {
                     try await services.digests.sendDue()
                 },
+                MailDelivery(outbox: outbox),
+                application,
+                ShutdownNotice(readiness: services.readiness, logger: logger),
             ]
-            if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
-            let group = ServiceGroup(
-                configuration: .init(services: lifecycle, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: lifecycle.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
+            groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.drainSeconds)
+            groupConfiguration.maximumCancellationDuration = .seconds(5)
+            let group = ServiceGroup(configuration: groupConfiguration)
             try await group.run()
+            logger.info("stopped")
         }
+    }
+
+    /// What `make run` shows at the end of start-up: where Haven is, which certificate to trust,
+    /// and how the first administrator gets in.
+    func welcome(configuration: HavenConfiguration, port: Int, developmentCertificate: Bool, bootstrapToken: SecretToken?) throws -> String {
+        let scheme = configuration.tls.insecureHTTP ? "http" : "https"
+        let local = "\(scheme)://\(configuration.host == "127.0.0.1" || configuration.host == "::1" ? "localhost" : configuration.host):\(port)"
+        var lines = ["", "Haven is listening on \(local)/ (Ctrl-C stops it)"]
+        let certificate = try configuration.dataFolder().appending(path: "tls/dev-cert.pem").path
+        if developmentCertificate {
+            lines.append("Development certificate (trust it, e.g. curl --cacert): \(certificate)")
+        }
+        if let token = bootstrapToken, let email = self.bootstrapAdmin {
+            lines += [
+                "",
+                "No accounts yet: \(email) is invited as the first administrator. This one-time token is shown only now:",
+                "  \(token.text)",
+                "Accept it within 7 days:",
+                "  curl --cacert \(certificate) -H 'Content-Type: application/json' \\",
+                "    -d '{\"token\": \"\(token.text)\", \"display_name\": \"Administrator\", \"password\": \"<at least 15 characters>\"}' \\",
+                "    \(local)/invitations/accept",
+                "then enrol two-factor authentication (POST /me/two-factor) before anything else.",
+            ]
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }
 
 /// Prints to standard output at once, even when it is a pipe or a file.
-func announce(_ text: String) {
+func announce(_ text: String?) {
+    guard let text else { return }
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
 }

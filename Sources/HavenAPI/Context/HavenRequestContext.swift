@@ -14,6 +14,8 @@ public struct HavenRequestContext: RequestContext {
     public let remoteAddress: String?
     /// The connection, so a handler refusing a large upload can stop reading it.
     public let channel: any Channel
+    /// The caller's account, for the access log (which sits outside authentication).
+    public let caller = CallerRecord()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

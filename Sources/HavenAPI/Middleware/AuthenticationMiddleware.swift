@@ -26,6 +26,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         if let actor = context.actor {
             context.logger[metadataKey: "actor"] = "\(actor.accountID)"
+            context.caller.accountID = actor.accountID
         }
         return try await next(request, context)
     }

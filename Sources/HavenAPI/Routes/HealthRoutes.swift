@@ -16,6 +16,8 @@ enum HealthRoutes {
                 switch await services.readiness.check() {
                 case .ready:
                     return JSONBody.response(["status": "ready"])
+                case .notServing(let phase):
+                    throw Problem(.notReady, detail: phase == .starting ? "Haven is starting." : "Haven is shutting down.")
                 case .databaseUnreachable(let reason):
                     context.logger.warning("not ready: database unreachable", metadata: ["reason": "\(reason)"])
                     throw Problem(.notReady, detail: "The database is unreachable.")

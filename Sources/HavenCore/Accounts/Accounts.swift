@@ -83,6 +83,9 @@ public struct Accounts: Sendable {
     }
 
     /// The account, if it exists and is not deleted.
+    /// Password hashes waiting for an Argon2 thread, for metrics.
+    public var hashingQueueDepth: Int { self.hashing.queueDepth }
+
     public func account(id: UUID) async throws -> Account {
         let rows = try await self.pool.query(
             """

@@ -48,7 +48,9 @@ public struct MailOutbox: Sendable {
     @discardableResult
     public func deliverDue() async throws -> Int {
         var tried = 0
-        while try await self.deliverNext() { tried += 1 }
+        // Each message is sent in a task of its own, which stopping the worker does not cancel:
+        // a shutdown waits for the conversation in hand (at most the SMTP deadline) to end.
+        while !Task.isCancelled, try await Task(operation: { try await self.deliverNext() }).value { tried += 1 }
         return tried
     }
 

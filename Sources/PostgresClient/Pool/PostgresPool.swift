@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -52,6 +53,8 @@ public final class PostgresPool: Sendable {
     let threadPool: NIOThreadPool
     let reactor: PostgresReactor
     let logger: Logger
+    /// How long callers wait for a connection (or a slot to open one), through swift-metrics.
+    let acquireTimer: Timer
     private let state: NIOLockedValueBox<(machine: PoolStateMachine<PostgresConnection, Waiter>, nextID: Int)>
 
     /// Creates a pool; it opens no connection until one is needed (or `warmUp()` is called).
@@ -59,6 +62,7 @@ public final class PostgresPool: Sendable {
     public init(configuration: Configuration, logger: Logger = Logger(label: "postgres.pool")) throws {
         self.configuration = configuration
         self.logger = logger
+        self.acquireTimer = Timer(label: "haven_db_pool_acquire_duration", preferredDisplayUnit: .seconds)
         self.reactor = try PostgresReactor(name: "pg-reactor")
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.maximumConnections)
         self.threadPool.start()
@@ -160,7 +164,9 @@ public final class PostgresPool: Sendable {
     // MARK: Checkout and return
 
     func acquire() async throws -> PostgresConnection {
+        let start = ContinuousClock.now
         var handout = try await self.handout()
+        self.acquireTimer.record(duration: ContinuousClock.now - start)
         while true {
             switch handout {
             case .use(let connection):
