@@ -21,7 +21,7 @@ public final class TestSMTPServer: Sendable {
     let folder: URL
     let process: ChildProcess
 
-    static let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var root: URL { PythonTools.root }
 
     private init(port: Int, folder: URL, process: ChildProcess) {
         self.port = port
@@ -38,8 +38,7 @@ public final class TestSMTPServer: Sendable {
     public static func start(
         port: Int? = nil, folder: URL? = nil, startTLS: Bool = false, credentials: (user: String, password: String)? = nil, refusal: String? = nil
     ) async throws -> TestSMTPServer {
-        let python = Self.root.appending(path: ".haven/venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { throw Failure.notInstalled }
+        guard let python = PythonTools.python else { throw Failure.notInstalled }
         let port = try port ?? FreePort.find()
         let folder = folder ?? FileManager.default.temporaryDirectory.appending(path: "smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -47,7 +47,8 @@ import Testing
     func launch(_ arguments: [String], dataFolder: URL, in folder: URL? = nil, log: URL) async throws -> (ChildProcess, HTTPProbe?) {
         let port = try FreePort.find()
         let process = try ChildProcess(
-            Self.executable.path, ["serve", "--port", String(port), "--data-dir", dataFolder.path] + arguments,
+            Self.executable.path,
+            ["serve", "--port", String(port), "--data-dir", dataFolder.path] + (arguments.contains("--metrics-port") ? [] : ["--metrics-port", "0"]) + arguments,
             directory: folder?.path, output: log.path
         )
         let base = try #require(URL(string: "https://localhost:\(port)"))
@@ -153,7 +154,10 @@ import Testing
         let log = folder.appending(path: "serve.log").path
         let process = try ChildProcess(
             Self.executable.path,
-            ["serve", "--port", String(port), "--database-url", url, "--tls-cert", certificate, "--tls-key", key, "--data-dir", folder.path],
+            [
+                "serve", "--port", String(port), "--metrics-port", "0", "--database-url", url, "--tls-cert", certificate, "--tls-key", key,
+                "--data-dir", folder.path,
+            ],
             output: log
         )
         func fingerprint() async throws -> String {
@@ -196,7 +200,7 @@ import Testing
         let port = try FreePort.find()
         let log = folder.appending(path: "serve.log").path
         let process = try ChildProcess(
-            Self.executable.path, ["serve", "--port", String(port), "--database-url", url, "--insecure-http"], output: log
+            Self.executable.path, ["serve", "--port", String(port), "--metrics-port", "0", "--database-url", url, "--insecure-http"], output: log
         )
         let probe = HTTPProbe(baseURL: try #require(URL(string: "http://127.0.0.1:\(port)")))
         var reply: HTTPProbe.Reply?
