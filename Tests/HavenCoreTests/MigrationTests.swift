@@ -34,13 +34,19 @@ import Testing
             }
             // Migrating refuses too, rather than applying anything on top.
             await #expect(throws: MigrationError.self) { try await migrator.migrate(on: database.pool) }
-            // Readiness reports it.
+            // Readiness reports it, once the server is serving; before, and once stopping, it
+            // reports the phase without asking the database.
             let readiness = Readiness(pool: database.pool, migrator: migrator)
+            #expect(await readiness.check() == .notServing(.starting))
+            readiness.markServing()
             guard case .schemaNotCurrent(let reason) = await readiness.check() else {
                 Issue.record("readiness should report the changed migration")
                 return
             }
             #expect(reason.contains(first.name))
+            readiness.markStopping()
+            readiness.markServing()
+            #expect(await readiness.check() == .notServing(.stopping), "stopping is final")
         }
     }
 
