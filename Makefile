@@ -4,7 +4,7 @@ SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps build run test check-tls bench clean
+.PHONY: all deps build run test check-tls check-drain bench clean clean-data
 
 all: build
 
@@ -15,7 +15,8 @@ build: deps
 	$(SWIFT) build --product haven
 
 ## run: start an embedded PostgreSQL under ./.haven, migrate it, and serve on https://$(HOST):$(PORT)/;
-## on a new installation, print a one-time invitation for the first administrator
+## it ends by printing the address, the development certificate to trust and, on a new
+## installation, a one-time invitation for the first administrator. A second run reuses .haven.
 run: build
 	.build/debug/haven serve --migrate --host $(HOST) --port $(PORT) --bootstrap-admin admin@localhost
 
@@ -23,12 +24,13 @@ run: build
 ## scan and the Dockerfile check
 test: deps
 	scripts/python-tools
-	@scripts/install-deps clamav-daemon
+	@scripts/install-deps clamav-daemon wrk haproxy
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip TimingTests
 	$(SWIFT) test --skip-build --filter TimingTests
 	scripts/check-openapi .build/debug/haven
 	scripts/check-tls .build/debug/haven
+	scripts/check-drain .build/debug/haven
 	scripts/check-dockerfile
 
 ## check-tls: testssl.sh against haven serve; fails on any finding of severity MEDIUM or worse
@@ -41,5 +43,14 @@ bench: deps
 	$(SWIFT) build -c release --product haven-bench
 	$$($(SWIFT) build -c release --show-bin-path)/haven-bench
 
+## check-drain: SIGTERM under wrk load: nothing accepted is lost, exit 0 within the drain timeout
+check-drain: build
+	@scripts/install-deps wrk
+	scripts/check-drain .build/debug/haven
+
 clean:
 	rm -rf .build
+
+## clean-data: delete the development installation (.haven: database, keys, certificate), after asking
+clean-data:
+	@scripts/clean-data
