@@ -105,6 +105,8 @@ extension HavenCommandTests {
             let operators = HTTPProbe(baseURL: try #require(URL(string: "http://127.0.0.1:\(metricsPort)")))
             #expect(try await operators.get("/readyz").status == 200)
             #expect(try await operators.get("/healthz").status == 200)
+            // The public listener does not serve metrics.
+            #expect(try await https.get("/metrics").status == 404)
 
             // A member's session, then traffic of several kinds, and a failed TLS handshake.
             let invited = try await self.run(["admin", "invite", "--database-url", url, "--email", "ops@haven.test", "--role", "member"])
