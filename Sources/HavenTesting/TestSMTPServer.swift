@@ -20,10 +20,12 @@ public final class TestSMTPServer: Sendable {
     public let port: Int
     let folder: URL
     let process: ChildProcess
+    let log: URL
 
     static var root: URL { PythonTools.root }
 
-    private init(port: Int, folder: URL, process: ChildProcess) {
+    private init(port: Int, folder: URL, process: ChildProcess, log: URL) {
+        self.log = log
         self.port = port
         self.folder = folder
         self.process = process
@@ -35,8 +37,10 @@ public final class TestSMTPServer: Sendable {
     ///   - startTLS: offer and require STARTTLS with the test certificate
     ///   - credentials: require AUTH with these (only over TLS)
     ///   - refusal: answer every recipient with this reply (e.g. "550 5.1.1 no such user")
+    ///   - dataDelay: wait this long before accepting each message's data (see `hasStartedData`)
     public static func start(
-        port: Int? = nil, folder: URL? = nil, startTLS: Bool = false, credentials: (user: String, password: String)? = nil, refusal: String? = nil
+        port: Int? = nil, folder: URL? = nil, startTLS: Bool = false, credentials: (user: String, password: String)? = nil, refusal: String? = nil,
+        dataDelay: Duration? = nil
     ) async throws -> TestSMTPServer {
         guard let python = PythonTools.python else { throw Failure.notInstalled }
         let port = try port ?? FreePort.find()
@@ -47,10 +51,11 @@ public final class TestSMTPServer: Sendable {
         if startTLS { arguments += ["--cert", TestCertificate.files.certificate, "--key", TestCertificate.files.key] }
         if let credentials { arguments += ["--user", credentials.user, "--password", credentials.password] }
         if let refusal { arguments += ["--refuse", refusal] }
+        if let dataDelay { arguments += ["--data-delay", String(Double(dataDelay.components.seconds) + Double(dataDelay.components.attoseconds) / 1e18)] }
         let process = try ChildProcess(python, ["-u"] + arguments, output: log.path)
         for _ in 0..<200 {
             if let output = try? String(contentsOf: log, encoding: .utf8), output.contains("ready") {
-                return TestSMTPServer(port: port, folder: folder, process: process)
+                return TestSMTPServer(port: port, folder: folder, process: process, log: log)
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -69,6 +74,11 @@ public final class TestSMTPServer: Sendable {
             case .didNotStart(let log): "the test SMTP server did not start; its output:\n\(log)"
             }
         }
+    }
+
+    /// Whether a client has sent DATA and the server is taking its time (with `dataDelay`).
+    public var hasStartedData: Bool {
+        ((try? String(contentsOf: self.log, encoding: .utf8)) ?? "").split(separator: "\n").contains("data")
     }
 
     /// The messages received so far, oldest first.

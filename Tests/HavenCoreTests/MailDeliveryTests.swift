@@ -259,6 +259,30 @@ import Testing
         }
     }
 
+    @Test func stoppingTheWorkerLetsTheMessageInHandFinish() async throws {
+        // A server that takes 2 s over each message's data: the worker is stopped (cancelled, as a
+        // graceful shutdown does) while it waits for the reply.
+        let server = try await TestSMTPServer.start(dataDelay: .seconds(2))
+        defer { server.stop() }
+        try await TestDatabase.with { database in
+            var policy = MailOutbox.Policy()
+            policy.pollInterval = .seconds(3_600)
+            let outbox = MailOutbox(pool: database.pool, transport: try Self.plain(server), sender: Self.sender, policy: policy)
+            let worker = Task { try await outbox.run() }
+            let first = try await Self.queue(text: "The one in hand.", on: database.pool)
+            for _ in 0..<200 where !server.hasStartedData { try await Task.sleep(for: .milliseconds(25)) }
+            #expect(server.hasStartedData, "the worker never reached DATA")
+            let second = try await Self.queue(text: "Queued behind it.", on: database.pool)
+            worker.cancel()
+            _ = try? await worker.value
+            // The message in hand went out whole and is recorded as sent; nothing new was started.
+            let state = try await Self.state(of: first, on: database.pool)
+            #expect(state.sent && state.attempts == 1, "\(state)")
+            #expect(try server.received().map { $0.parts["text/plain"]?.contains("The one in hand.") == true } == [true])
+            #expect(try await Self.state(of: second, on: database.pool).attempts == 0)
+        }
+    }
+
     @Test func theDevelopmentTransportLogsWithoutTheSecret() {
         let text = "Accept within 7 days at:\n\nhttps://haven.test/invitations/accept#Zm9vYmFyYmF6cXV4cXV1eA\n\nThanks."
         let redacted = LogMailTransport.redacted(text)
