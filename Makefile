@@ -4,7 +4,7 @@ SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps build run test check-tls check-drain bench clean clean-data
+.PHONY: all deps build run test check-tls check-drain check-scaleout bench clean clean-data
 
 all: build
 
@@ -31,6 +31,7 @@ test: deps
 	scripts/check-openapi .build/debug/haven
 	scripts/check-tls .build/debug/haven
 	scripts/check-drain .build/debug/haven
+	scripts/check-scaleout .build/debug/haven
 	scripts/check-dockerfile
 
 ## check-tls: testssl.sh against haven serve; fails on any finding of severity MEDIUM or worse
@@ -47,6 +48,11 @@ bench: deps
 check-drain: build
 	@scripts/install-deps wrk
 	scripts/check-drain .build/debug/haven
+
+## check-scaleout: two haven serve on one PostgreSQL behind HAProxy (TCP, round robin)
+check-scaleout: build
+	@scripts/install-deps haproxy
+	scripts/check-scaleout .build/debug/haven
 
 clean:
 	rm -rf .build
