@@ -31,6 +31,8 @@ struct AdminRotateMasterKey: AsyncParsableCommand {
                 ProgressBar.draw(done: done, total: total, label: "data keys")
             }
             FileHandle.standardError.write(Data("\n".utf8))
+            // The installation now runs with the new key: instances given only the old one refuse to start.
+            try await InstallationKeys.verify(secret: try configuration.serverSecret(logger: logger), keys: keys, pool: pool)
             print("Re-wrapped \(count) data keys under master key \(keys.current.id).")
         }
     }

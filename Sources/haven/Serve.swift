@@ -65,16 +65,19 @@ struct Serve: AsyncParsableCommand {
                 pool: pool, transport: try configuration.mailTransport(logger: logger), sender: configuration.mailSender,
                 policy: configuration.mailPolicy, logger: logger
             )
+            let secret = try configuration.serverSecret(logger: logger)
+            let masterKeys = try configuration.masterKeys(logger: logger)
+            try await InstallationKeys.verify(secret: secret, keys: masterKeys, pool: pool)
             let hashing = try configuration.hashingPool()
             defer { hashing.shutdown() }
             let accounts = Accounts(
-                pool: pool, hashing: hashing, secret: try configuration.serverSecret(logger: logger),
+                pool: pool, hashing: hashing, secret: secret,
                 configuration: configuration.accountsConfiguration(publicURL: publicURL), logger: logger
             )
             var documents = DocumentsConfiguration()
             documents.virusScanner = configuration.clamd.map { VirusScanner(address: $0) }
             let services = HavenServices(
-                pool: pool, migrator: migrator, accounts: accounts, documentKeys: try configuration.masterKeys(logger: logger),
+                pool: pool, migrator: migrator, accounts: accounts, documentKeys: masterKeys,
                 documents: documents,
                 notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: configuration.mail.excerpts)
             )

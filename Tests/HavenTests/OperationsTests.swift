@@ -204,3 +204,48 @@ extension String {
         return String(self[range.upperBound...].prefix { $0 != ";" })
     }
 }
+
+extension HavenCommandTests {
+    @Test func anInstanceWithOtherKeysRefusesToServeTheInstallation() async throws {
+        try await TestDatabase.with { database in
+            let url = try await database.tcpURL()
+            let root = FileManager.default.temporaryDirectory.appending(path: "keys-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let first = root.appending(path: "first")
+            let second = root.appending(path: "second")
+            for folder in [first, second] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+            // The first instance makes its keys and records their fingerprints.
+            try await self.serving(["--database-url", url], dataFolder: first) { probe in
+                let ready = try await probe.get("/readyz")
+                #expect(ready.status == 200)
+            }
+            let serve = ["serve", "--port", String(try FreePort.find()), "--metrics-port", "0", "--database-url", url]
+            // Another data folder means other keys: refused, naming the setting.
+            let otherSecret = try await self.run(serve + ["--data-dir", second.path])
+            #expect(otherSecret.status != 0)
+            #expect(otherSecret.output.contains("secret_key: not the server secret this installation runs with"), "\(otherSecret.output)")
+            // The right secret with another master key: refused too.
+            let secretFile = first.appending(path: "secret.key").path
+            let newMasterKey = second.appending(path: "new-master.key").path
+            try Data(Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString().utf8).write(to: URL(filePath: newMasterKey))
+            let otherMaster = try await self.run(
+                serve + ["--data-dir", second.path, "--secret-key-file", secretFile, "--master-key-file", newMasterKey]
+            )
+            #expect(otherMaster.status != 0)
+            #expect(otherMaster.output.contains("master_key: documents are sealed under master key"), "\(otherMaster.output)")
+            // Rotating to it, with the old key as a previous one, is accepted and recorded ...
+            let oldMasterKey = first.appending(path: "master.key").path
+            try await self.serving(
+                ["--database-url", url, "--secret-key-file", secretFile, "--master-key-file", newMasterKey, "--previous-master-key-file", oldMasterKey],
+                dataFolder: second
+            ) { probe in
+                let ready = try await probe.get("/readyz")
+                #expect(ready.status == 200)
+            }
+            // ... after which an instance with the old key alone is refused.
+            let stale = try await self.run(serve + ["--data-dir", first.path])
+            #expect(stale.status != 0)
+            #expect(stale.output.contains("master_key:"), "\(stale.output)")
+        }
+    }
+}

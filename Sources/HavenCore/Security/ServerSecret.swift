@@ -40,6 +40,9 @@ public struct ServerSecret: Sendable {
         try AESGCM.open(try AESGCM.SealedBox(combined: sealed), key: self.derivedKey(purpose), authenticatedData: Array(context.utf8))
     }
 
+    /// A one-way fingerprint, so instances can tell whether they share the secret without showing it.
+    public var fingerprint: String { self.keyedHash("installation", purpose: "fingerprint") }
+
     /// A keyed hash, e.g. of an address prefix or email, so stored keys reveal nothing by themselves.
     func keyedHash(_ text: String, purpose: String) -> String {
         HMAC.authenticationCode(for: Array(text.utf8), key: self.derivedKey(purpose)).map { String(format: "%02x", $0) }.joined()
