@@ -10,7 +10,8 @@ public struct HavenRequestContext: RequestContext {
     public var actor: Actor?
     /// Whether `actor` came from the session cookie (and so needs CSRF protection).
     public var authenticatedByCookie = false
-    /// The peer's IP address (only ever stored truncated).
+    /// The client's IP address: the peer's, or the one a trusted balancer's PROXY header gave
+    /// (only ever stored truncated).
     public let remoteAddress: String?
     /// The connection, so a handler refusing a large upload can stop reading it.
     public let channel: any Channel
@@ -19,7 +20,7 @@ public struct HavenRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.remoteAddress = ProxiedAddresses.shared.address(of: source.channel)
         self.channel = source.channel
     }
 
