@@ -26,18 +26,18 @@ struct AdminInvite: AsyncParsableCommand {
     @Option(help: "member, moderator or administrator.")
     var role: String = "administrator"
 
-    @Option(name: .customLong("public-url"), help: "The address users reach Haven at.")
-    var publicURL = "https://localhost:8080"
+    @Option(name: .customLong("public-url"), help: "The address users reach Haven at. Default: http.public_url, else https://127.0.0.1:8080.")
+    var publicURL: String?
 
     func run() async throws {
         let configuration = try await self.database.configuration(self.secrets)
         guard let role = Role(rawValue: self.role) else { throw ValidationError("--role must be member, moderator or administrator") }
-        try await configuration.withAccounts(publicURL: self.publicURL) { accounts in
+        try await configuration.withAccounts(publicURL: self.publicURL ?? configuration.effectivePublicURL) { accounts in
             let (invitation, token) = try await accounts.invite(email: self.email, role: role, by: nil)
             print("Invited \(invitation.email) as \(role.rawValue); the invitation expires \(invitation.expiresAt.formatted(.iso8601)).")
             print("Accept it within that time with this single-use token (it is not shown again):")
             print("  \(token.text)")
-            print("e.g. POST \(self.publicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}")
+            print("e.g. POST \(self.publicURL ?? configuration.effectivePublicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}")
         }
     }
 }
@@ -55,18 +55,18 @@ struct AdminCreateAdmin: AsyncParsableCommand {
     @Option(help: "Email address of the first administrator.")
     var email: String
 
-    @Option(name: .customLong("public-url"), help: "The address users reach Haven at.")
-    var publicURL = "https://localhost:8080"
+    @Option(name: .customLong("public-url"), help: "The address users reach Haven at. Default: http.public_url, else https://127.0.0.1:8080.")
+    var publicURL: String?
 
     func run() async throws {
         let configuration = try await self.database.configuration(self.secrets)
-        try await configuration.withAccounts(publicURL: self.publicURL) { accounts in
+        try await configuration.withAccounts(publicURL: self.publicURL ?? configuration.effectivePublicURL) { accounts in
             guard let token = try await accounts.bootstrapInvitation(email: self.email) else {
                 throw ValidationFailure(AdminError.notEmpty)
             }
             print("Invited \(self.email) as the first administrator. Accept within 7 days with this single-use token (not shown again):")
             print("  \(token.text)")
-            print("POST \(self.publicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}, then enrol two-factor authentication.")
+            print("POST \(self.publicURL ?? configuration.effectivePublicURL)/invitations/accept {\"token\": \"…\", \"display_name\": \"…\", \"password\": \"…\"}, then enrol two-factor authentication.")
         }
     }
 }

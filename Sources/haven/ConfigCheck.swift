@@ -60,6 +60,8 @@ extension HavenConfiguration {
             ("http.port", "\(self.port)"),
             ("http.public_url", text(self.effectivePublicURL)),
             ("http.drain_seconds", "\(self.drainSeconds)"),
+            ("http.shutdown_delay_seconds", "\(self.shutdownDelaySeconds)"),
+            ("http.proxy_protocol", "\(self.proxyProtocol)"),
             ("tls.cert", self.tls.certificate.map { "\"\($0)\"" } ?? (self.tls.insecureHTTP ? "(none: plain HTTP)" : "(development certificate)")),
             ("tls.key", text(self.tls.key)),
             ("tls.key_password", secret(self.tls.keyPassword)),

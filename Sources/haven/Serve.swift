@@ -85,7 +85,7 @@ struct Serve: AsyncParsableCommand {
             let tlsContext = try configuration.makeTLSContext(logger: logger)
             let application = HavenServer.application(
                 services: services, host: configuration.host, port: configuration.port,
-                server: tlsContext.map { .http1OpenSSL(context: $0) } ?? .http1(), overTLS: tlsContext != nil,
+                server: .haven(tls: tlsContext, proxyProtocol: configuration.proxyProtocol), overTLS: tlsContext != nil,
                 logger: logger
             ) { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -122,7 +122,7 @@ struct Serve: AsyncParsableCommand {
                 },
                 MailDelivery(outbox: outbox),
                 application,
-                ShutdownNotice(readiness: services.readiness, logger: logger),
+                ShutdownNotice(readiness: services.readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger),
             ]
             var groupConfiguration = ServiceGroupConfiguration(
                 services: lifecycle.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger

@@ -19,6 +19,18 @@ struct ServeOptions: ParsableArguments, ConfigurationFlags {
     var drainSeconds: Int?
 
     @Option(
+        name: .customLong("shutdown-delay-seconds"),
+        help: "On SIGTERM, go on accepting this long after /readyz turns 503, so balancers can stop routing first (part of --drain-seconds). Default: 0."
+    )
+    var shutdownDelaySeconds: Int?
+
+    @Flag(
+        name: .customLong("proxy-protocol"),
+        help: "Each connection starts with a PROXY header (v1 or v2) from a TCP balancer, naming the client. Only behind such a balancer: anyone reaching the port could name any address."
+    )
+    var proxyProtocol = false
+
+    @Option(
         name: .customLong("clamd"),
         help: ArgumentHelp("Scan every upload with this clamd: unix:/run/clamav/clamd.ctl or tcp:127.0.0.1:3310 (its StreamMaxLength must allow 100M).", valueName: "address")
     )
@@ -38,6 +50,8 @@ struct ServeOptions: ParsableArguments, ConfigurationFlags {
         flags.set(.poolSize, self.poolSize)
         flags.set(.drainSeconds, self.drainSeconds)
         flags.set(.clamd, self.clamd)
+        flags.set(.proxyProtocol, flag: self.proxyProtocol)
+        flags.set(.shutdownDelaySeconds, self.shutdownDelaySeconds)
         flags.set(.metricsHost, self.metricsHost)
         flags.set(.metricsPort, self.metricsPort)
         return flags

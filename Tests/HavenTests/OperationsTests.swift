@@ -38,6 +38,7 @@ extension HavenCommandTests {
             ([], ["HAVEN_MODE": "staging"], "mode"),
             ([], ["HAVEN_SMTP_PASSWORD_FILE": "/nonexistent/password"], "smtp.password_file"),
             (["--config", try file("broken.json", #"{"http": "#)], [:], "config"),
+            (["--shutdown-delay-seconds", "30"], [:], "http.shutdown_delay_seconds"),
         ]
         for (arguments, environment, key) in cases {
             let outcome = try await self.check(arguments, environment: environment, in: folder)
@@ -67,6 +68,8 @@ extension HavenCommandTests {
         let environment = [
             "HAVEN_CONFIG": config, "HAVEN_HTTP_PORT": "2222", "HAVEN_DATABASE_PASSWORD": password,
             "HAVEN_SECRET_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+            // What Kubernetes adds for a Service named haven: not settings, and not errors.
+            "HAVEN_SERVICE_HOST": "10.0.0.1", "HAVEN_PORT": "tcp://10.0.0.1:443", "HAVEN_PORT_443_TCP_ADDR": "10.0.0.1",
         ]
 
         let fromFlag = try await self.check(["--port", "3333"], environment: environment, in: folder)
@@ -79,6 +82,11 @@ extension HavenCommandTests {
         for secret in [masterKey, password, environment["HAVEN_SECRET_KEY"] ?? ""] {
             #expect(!fromFlag.output.contains(secret))
         }
+        // libpq's multi-host URLs, for failover to a promoted replica.
+        let multiHost = try await self.check(
+            ["--database-url", "postgresql://haven@db1:5432,db2:5432/haven?target_session_attrs=read-write"], environment: environment, in: folder
+        )
+        #expect(multiHost.status == 0, "\(multiHost.output)")
         let fromEnvironment = try await self.check([], environment: environment, in: folder)
         #expect(fromEnvironment.output.contains("http.port = 2222"))
         let fromFile = try await self.check([], environment: environment.filter { $0.key != "HAVEN_HTTP_PORT" }, in: folder)
@@ -246,6 +254,80 @@ extension HavenCommandTests {
             let stale = try await self.run(serve + ["--data-dir", first.path])
             #expect(stale.status != 0)
             #expect(stale.output.contains("master_key:"), "\(stale.output)")
+        }
+    }
+}
+
+extension HavenCommandTests {
+    @Test func behindABalancerThePROXYHeaderNamesTheClientForThrottling() async throws {
+        try await TestDatabase.with { database in
+            let url = try await database.tcpURL()
+            let folder = FileManager.default.temporaryDirectory.appending(path: "proxy-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let (port, metricsPort) = (try FreePort.find(), try FreePort.find())
+            let log = folder.appending(path: "serve.log").path
+            let process = try ChildProcess(
+                Self.executable.path,
+                [
+                    "serve", "--port", String(port), "--metrics-port", String(metricsPort), "--database-url", url, "--data-dir", folder.path,
+                    "--proxy-protocol",
+                ],
+                output: log
+            )
+            // Direct connections carry no PROXY header, so readiness is asked on the operators' port.
+            let operators = HTTPProbe(baseURL: try #require(URL(string: "http://127.0.0.1:\(metricsPort)")))
+            for _ in 0..<300 where process.isRunning {
+                if let reply = try? await operators.get("/readyz"), reply.status == 200 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // A client speaking through a balancer: each connection starts with a PROXY header
+            // (version 1, or 2 in binary), then TLS.
+            let client = """
+                import json, socket, ssl, sys
+                port, ca = int(sys.argv[1]), sys.argv[2]
+                context = ssl.create_default_context(cafile=ca)
+                def login(header, email):
+                    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+                    if header: raw.sendall(header)
+                    tls = context.wrap_socket(raw, server_hostname="localhost")
+                    body = json.dumps({"email": email, "password": "certainly not the password"}).encode()
+                    tls.sendall(b"POST /auth/login HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Type: application/json\\r\\n"
+                                + b"Content-Length: %d\\r\\nConnection: close\\r\\n\\r\\n" % len(body) + body)
+                    reply = b""
+                    while chunk := tls.recv(65536): reply += chunk
+                    return int(reply.split(b" ")[1])
+                def v1(address): return f"PROXY TCP4 {address} 127.0.0.1 40000 {port}\\r\\n".encode()
+                v2 = bytes([13, 10, 13, 10, 0, 13, 10, 81, 85, 73, 84, 10, 0x21, 0x11, 0, 12, 192, 0, 2, 55, 127, 0, 0, 1, 0x9c, 0x40, port >> 8, port & 255])
+                result = {"flood": [login(v1("203.0.113.7"), f"nobody{i}@haven.test") for i in range(8)]}
+                result["other"] = login(v1("198.51.100.9"), "someone@haven.test")
+                result["v2"] = login(v2, "another@haven.test")
+                try:
+                    result["direct"] = login(None, "direct@haven.test")
+                except (OSError, ssl.SSLError) as error:
+                    result["direct"] = "refused"
+                print(json.dumps(result))
+                """
+            let (status, output) = try await ChildProcess.run(
+                "/usr/bin/python3", ["-c", client, String(port), folder.appending(path: "tls/dev-cert.pem").path]
+            )
+            #expect(status == 0, "\(output)\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+            // Failures from one address end in back-off for that address ...
+            let flood = result["flood"] as? [Int] ?? []
+            #expect(flood.prefix(5).allSatisfy { $0 == 401 } && flood.last == 429, "\(flood)")
+            // ... while another client behind the same balancer is not held back by them.
+            #expect(result["other"] as? Int == 401)
+            #expect(result["v2"] as? Int == 401)
+            // A connection without the header is refused: no one can skip the balancer's word.
+            #expect(result["direct"] as? String == "refused")
+            // The audit log keeps the client's prefix, not the balancer's.
+            let prefixes = try await database.pool.query("SELECT DISTINCT address_prefix FROM audit_log WHERE address_prefix <> ''")
+                .map { try $0.decode(column: 0, as: String.self) }
+            #expect(prefixes.contains("203.0.113.0/24"), "\(prefixes)")
+            #expect(!prefixes.contains { $0.hasPrefix("127.") }, "\(prefixes)")
+            process.signal(SIGTERM)
+            #expect(await process.wait() == 0)
         }
     }
 }

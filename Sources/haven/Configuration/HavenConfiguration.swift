@@ -28,6 +28,11 @@ struct HavenConfiguration: Sendable {
     var port: Int
     var publicURL: String?
     var drainSeconds: Int
+    /// After SIGTERM, how long to go on accepting while balancers notice `/readyz` (Kubernetes
+    /// takes a moment to stop routing to a terminating pod).
+    var shutdownDelaySeconds: Int
+    /// Connections come from a TCP balancer that starts each with a PROXY header.
+    var proxyProtocol: Bool
     var tls: TLSSettings
     var secretKey: Data?
     var masterKey: Data?
@@ -96,6 +101,11 @@ struct HavenConfiguration: Sendable {
             }
         }
         self.drainSeconds = try settings.int(.drainSeconds, default: 25, in: 1...3_600)
+        self.proxyProtocol = try settings.bool(.proxyProtocol)
+        self.shutdownDelaySeconds = try settings.int(.shutdownDelaySeconds, default: 0, in: 0...60)
+        if self.shutdownDelaySeconds >= self.drainSeconds {
+            throw ConfigurationError(.shutdownDelaySeconds, "must be shorter than http.drain_seconds (\(self.drainSeconds)), which bounds the whole shutdown")
+        }
         self.tls = TLSSettings(
             certificate: try settings.string(.tlsCertificate),
             key: try settings.string(.tlsKey),
@@ -140,10 +150,8 @@ struct HavenConfiguration: Sendable {
     static func checkDatabaseURL(_ url: String) throws {
         let parsed: PostgresConfiguration
         do { parsed = try PostgresConfiguration(url: url) } catch { throw ConfigurationError(.databaseURL, "not a PostgreSQL URL (\(error))") }
-        if url.contains("://") {
-            guard let components = URLComponents(string: url), ["postgresql", "postgres"].contains(components.scheme ?? "") else {
-                throw ConfigurationError(.databaseURL, "must be postgresql://user@host/database")
-            }
+        if url.contains("://") && !(url.hasPrefix("postgresql://") || url.hasPrefix("postgres://")) {
+            throw ConfigurationError(.databaseURL, "must be postgresql://user@host/database")
         }
         for parameter in parsed.parameters where parameter.keyword == "port" {
             guard parameter.value.split(separator: ",").allSatisfy({ UInt16($0) != nil }) else {

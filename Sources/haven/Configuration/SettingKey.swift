@@ -42,6 +42,8 @@ extension SettingKey {
     static let port = SettingKey("http.port", .integer)
     static let publicURL = SettingKey("http.public_url")
     static let drainSeconds = SettingKey("http.drain_seconds", .integer)
+    static let proxyProtocol = SettingKey("http.proxy_protocol", .boolean)
+    static let shutdownDelaySeconds = SettingKey("http.shutdown_delay_seconds", .integer)
     static let tlsCertificate = SettingKey("tls.cert")
     static let tlsKey = SettingKey("tls.key")
     static let tlsKeyPassword = SettingKey("tls.key_password", secret: true)
@@ -72,7 +74,7 @@ extension SettingKey {
     /// Every setting, in the order `haven config check` prints them.
     static let all: [SettingKey] = [
         .mode, .dataDirectory, .databaseURL, .databasePassword, .poolSize, .logLevel, .logFormat,
-        .host, .port, .publicURL, .drainSeconds,
+        .host, .port, .publicURL, .drainSeconds, .shutdownDelaySeconds, .proxyProtocol,
         .tlsCertificate, .tlsKey, .tlsKeyPassword, .tlsClientCA, .tlsOCSPResponse, .tlsMinimumVersion, .insecureHTTP,
         .secretKey, .masterKey, .previousMasterKeyFiles, .argon2Memory, .argon2Iterations, .passwordMinimumLength,
         .smtpHost, .smtpPort, .smtpSecurity, .smtpUser, .smtpPassword, .smtpCAFile,

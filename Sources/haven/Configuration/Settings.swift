@@ -52,7 +52,7 @@ struct Settings: Sendable {
             ("HAVEN_" + key.uppercased().replacingOccurrences(of: ".", with: "_"), key)
         })
         // An empty variable counts as unset, as shells and Compose files often leave them.
-        for (name, value) in environment where name.hasPrefix("HAVEN_") && !value.isEmpty && name != Self.configVariable && !name.hasPrefix("HAVEN_TEST_") {
+        for (name, value) in environment where name.hasPrefix("HAVEN_") && !value.isEmpty && !Self.isForeign(name) {
             guard let key = byVariable[name] else { throw ConfigurationError(key: name, "unknown setting (see `haven config check --help`)") }
             variables[String(name.dropFirst("HAVEN_".count))] = value
             if given[key] == nil { given[key] = .environment }
@@ -67,6 +67,13 @@ struct Settings: Sendable {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
         }
         return Settings(reader: ConfigReader(providers: providers), given: given)
+    }
+
+    /// `HAVEN_` variables that are not settings: the configuration file's, the tests' own, and
+    /// those Kubernetes makes for a Service named `haven` (`HAVEN_SERVICE_HOST`, `HAVEN_PORT_443_TCP`…).
+    static func isForeign(_ name: String) -> Bool {
+        name == Self.configVariable || name.hasPrefix("HAVEN_TEST_") || name.hasPrefix("HAVEN_SERVICE_")
+            || name == "HAVEN_PORT" || name.hasPrefix("HAVEN_PORT_")
     }
 
     /// The dotted keys of a JSON object's leaves (a list is a leaf).
