@@ -32,6 +32,7 @@ test: deps
 	scripts/check-tls .build/debug/haven
 	scripts/check-drain .build/debug/haven
 	scripts/check-scaleout .build/debug/haven
+	scripts/check-deploy .build/debug/haven
 	scripts/check-dockerfile
 
 ## check-tls: testssl.sh against haven serve; fails on any finding of severity MEDIUM or worse
