@@ -29,7 +29,7 @@ struct Settings: Sendable {
     /// The most important source of each key given, under its file-key spelling.
     let given: [String: Source]
 
-    /// Environment variables that are not settings but are still Haven's.
+    /// The variable naming the configuration file (a file, not a setting).
     static let configVariable = "HAVEN_CONFIG"
 
     /// Reads the configuration file (if any) and the environment, and checks that both name only
@@ -53,7 +53,7 @@ struct Settings: Sendable {
         })
         // An empty variable counts as unset, as shells and Compose files often leave them.
         for (name, value) in environment where name.hasPrefix("HAVEN_") && !value.isEmpty && !Self.isForeign(name) {
-            guard let key = byVariable[name] else { throw ConfigurationError(key: name, "unknown setting (see `haven config check --help`)") }
+            guard let key = byVariable[name] else { throw ConfigurationError(key: name, "unknown setting (`haven config check`, run without it, lists every setting)") }
             variables[String(name.dropFirst("HAVEN_".count))] = value
             if given[key] == nil { given[key] = .environment }
         }
