@@ -8,10 +8,13 @@ public struct TestDatabase: Sendable {
     public let pool: PostgresPool
 
     /// Runs `body` with a fresh database; tests run in parallel and never see each other's rows.
-    /// - Parameter maximumConnections: the pool size handed to `body`.
+    /// - Parameters:
+    ///   - maximumConnections: the pool size handed to `body`.
+    ///   - acquireTimeout: how long a query may wait for a connection of that pool
     @discardableResult
     public static func with<Result>(
         maximumConnections: Int = 8,
+        acquireTimeout: Duration = .seconds(10),
         _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {
         let cluster = try await TestCluster.shared
@@ -21,7 +24,7 @@ public struct TestDatabase: Sendable {
         try await admin.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(TestCluster.templateDatabase)"))
         let configuration = cluster.configuration(database: name)
         let pool = try PostgresPool(
-            configuration: .init(connection: configuration, maximumConnections: maximumConnections),
+            configuration: .init(connection: configuration, maximumConnections: maximumConnections, acquireTimeout: acquireTimeout),
             logger: TestCluster.logger
         )
         let database = TestDatabase(name: name, configuration: configuration, pool: pool)
