@@ -81,7 +81,7 @@ struct Serve: AsyncParsableCommand {
                 documents: documents,
                 notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: configuration.mail.excerpts)
             )
-            let bootstrapToken = try await self.bootstrapAdmin.asyncMap { try await accounts.bootstrapInvitation(email: $0) } ?? nil
+            let bootstrapToken: SecretToken? = if let email = self.bootstrapAdmin { try await accounts.bootstrapInvitation(email: email) } else { nil }
             let tlsContext = try configuration.makeTLSContext(logger: logger)
             let application = HavenServer.application(
                 services: services, host: configuration.host, port: configuration.port,
@@ -165,11 +165,4 @@ struct Serve: AsyncParsableCommand {
 func announce(_ text: String?) {
     guard let text else { return }
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }

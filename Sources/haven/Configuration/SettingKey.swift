@@ -4,18 +4,11 @@ import Foundation
 /// variable that may also give it (`HAVEN_HTTP_PORT`), and whether it is a secret (never printed;
 /// may instead name a file holding it, `HAVEN_…_FILE` or `…_file`).
 struct SettingKey: Sendable, Hashable, CustomStringConvertible {
-    /// How a value is written, for parsing and for error messages.
-    enum Kind: Sendable {
-        case string, integer, boolean, list
-    }
-
     let key: String
-    let kind: Kind
     let isSecret: Bool
 
-    init(_ key: String, _ kind: Kind = .string, secret: Bool = false) {
+    init(_ key: String, secret: Bool = false) {
         self.key = key
-        self.kind = kind
         self.isSecret = secret
     }
 
@@ -35,41 +28,41 @@ extension SettingKey {
     static let dataDirectory = SettingKey("data_dir")
     static let databaseURL = SettingKey("database.url", secret: true)
     static let databasePassword = SettingKey("database.password", secret: true)
-    static let poolSize = SettingKey("database.pool_size", .integer)
+    static let poolSize = SettingKey("database.pool_size")
     static let logLevel = SettingKey("log.level")
     static let logFormat = SettingKey("log.format")
     static let host = SettingKey("http.host")
-    static let port = SettingKey("http.port", .integer)
+    static let port = SettingKey("http.port")
     static let publicURL = SettingKey("http.public_url")
-    static let drainSeconds = SettingKey("http.drain_seconds", .integer)
-    static let proxyProtocol = SettingKey("http.proxy_protocol", .boolean)
-    static let shutdownDelaySeconds = SettingKey("http.shutdown_delay_seconds", .integer)
+    static let drainSeconds = SettingKey("http.drain_seconds")
+    static let proxyProtocol = SettingKey("http.proxy_protocol")
+    static let shutdownDelaySeconds = SettingKey("http.shutdown_delay_seconds")
     static let tlsCertificate = SettingKey("tls.cert")
     static let tlsKey = SettingKey("tls.key")
     static let tlsKeyPassword = SettingKey("tls.key_password", secret: true)
     static let tlsClientCA = SettingKey("tls.client_ca")
     static let tlsOCSPResponse = SettingKey("tls.ocsp_response")
     static let tlsMinimumVersion = SettingKey("tls.min_version")
-    static let insecureHTTP = SettingKey("tls.insecure_http", .boolean)
+    static let insecureHTTP = SettingKey("tls.insecure_http")
     static let secretKey = SettingKey("secret_key", secret: true)
     static let masterKey = SettingKey("master_key", secret: true)
-    static let previousMasterKeyFiles = SettingKey("previous_master_key_files", .list)
-    static let argon2Memory = SettingKey("argon2.memory_kib", .integer)
-    static let argon2Iterations = SettingKey("argon2.iterations", .integer)
-    static let passwordMinimumLength = SettingKey("accounts.password_min_length", .integer)
+    static let previousMasterKeyFiles = SettingKey("previous_master_key_files")
+    static let argon2Memory = SettingKey("argon2.memory_kib")
+    static let argon2Iterations = SettingKey("argon2.iterations")
+    static let passwordMinimumLength = SettingKey("accounts.password_min_length")
     static let smtpHost = SettingKey("smtp.host")
-    static let smtpPort = SettingKey("smtp.port", .integer)
+    static let smtpPort = SettingKey("smtp.port")
     static let smtpSecurity = SettingKey("smtp.security")
     static let smtpUser = SettingKey("smtp.user")
     static let smtpPassword = SettingKey("smtp.password", secret: true)
     static let smtpCAFile = SettingKey("smtp.ca_file")
     static let mailFrom = SettingKey("mail.from")
-    static let mailExcerpts = SettingKey("mail.excerpts", .boolean)
-    static let mailRetrySeconds = SettingKey("mail.retry_seconds", .integer)
-    static let mailAttempts = SettingKey("mail.attempts", .integer)
+    static let mailExcerpts = SettingKey("mail.excerpts")
+    static let mailRetrySeconds = SettingKey("mail.retry_seconds")
+    static let mailAttempts = SettingKey("mail.attempts")
     static let clamd = SettingKey("documents.clamd")
     static let metricsHost = SettingKey("metrics.host")
-    static let metricsPort = SettingKey("metrics.port", .integer)
+    static let metricsPort = SettingKey("metrics.port")
 
     /// Every setting, in the order `haven config check` prints them.
     static let all: [SettingKey] = [
