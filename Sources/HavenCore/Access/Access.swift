@@ -69,8 +69,13 @@ public enum Access {
             return administrator || member(of: id) ? .allow : .hide
         case .searchForums:
             return .allow
-        case .manageCategories, .configureDocumentVetting:
+        case .manageCategories, .configureDocumentVetting, .manageConsultations:
             return administrator ? .allow : .deny
+        case .readConsultation(let invited, let opened):
+            return administrator || (opened && invited.contains(where: member(of:))) ? .allow : .hide
+        case .contribute(let organisation, let invited, let submitting):
+            guard invited && member(of: organisation) else { return .hide }
+            return !submitting || admin(of: organisation) ? .allow : .deny
         case .readCategory(let rules):
             return sees(rules) ? .allow : .hide
         case .postInCategory(let rules):

@@ -71,4 +71,13 @@ public enum Permission: Sendable, Equatable {
     case vetDocuments(DocumentSpaceRules)
     /// Decide which spaces' uploads wait for a moderator.
     case configureDocumentVetting
+
+    // Consultations
+    /// Open consultations and read every submitted contribution.
+    case manageConsultations
+    /// See a consultation that asks the organisations `invited`, once it has `opened`.
+    case readConsultation(invited: Set<UUID>, opened: Bool)
+    /// Draft the contribution of `organisation` (its members) or, `submitting`, submit it and
+    /// consent to its publication (its admins); `invited` says whether the consultation asks it.
+    case contribute(organisation: UUID, invited: Bool, submitting: Bool)
 }
