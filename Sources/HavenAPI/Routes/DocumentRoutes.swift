@@ -73,7 +73,7 @@ enum DocumentRoutes {
                 return JSONBody.snakeCase(try await documents.list(filter, after: after, for: try context.requireActor()))
             },
             APIRoute(.post, "/documents", audience: .signedIn(scope: .write)) { request, context in
-                try await receiving(context) {
+                try await receiving(request, context) {
                     let actor = try context.requireActor()
                     let client = AuthRoutes.client(request, context)
                     if isRaw(request) {
@@ -107,7 +107,7 @@ enum DocumentRoutes {
                 JSONBody.snakeCase(try await documents.versions(of: try id(context), for: try context.requireActor()))
             },
             APIRoute(.post, "/documents/{id}/versions", audience: .signedIn(scope: .write)) { request, context in
-                try await receiving(context) {
+                try await receiving(request, context) {
                     let actor = try context.requireActor()
                     let client = AuthRoutes.client(request, context)
                     try await documents.authoriseNewVersion(of: try id(context), by: actor)
@@ -177,11 +177,14 @@ enum DocumentRoutes {
 
     /// Runs an upload; if it fails, stops reading the connection, so that a refused file (too
     /// large, over quota, of a refused type) is not read to its end. The error response still goes out.
-    static func receiving(_ context: HavenRequestContext, _ body: () async throws -> Response) async throws -> Response {
+    /// A body declared small (up to 1 MiB) is read to its end instead: cheaper than an abrupt
+    /// close, whose reset can reach the client before the response does.
+    static func receiving(_ request: Request, _ context: HavenRequestContext, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch {
-            context.channel.close(mode: .input, promise: nil)
+            let declared = request.headers[.contentLength].flatMap { Int($0) }
+            if declared.map({ $0 > 1 << 20 }) ?? true { context.channel.close(mode: .input, promise: nil) }
             throw error
         }
     }
