@@ -22,8 +22,7 @@ extension Accounts {
     /// `days`; needs a recent password entry. The secret is returned once.
     public func createAPIToken(_ actor: Actor, name: String, scopes: Set<APITokenScope>, days: Int) async throws -> (token: APIToken, secret: SecretToken) {
         try await self.requireRecentAuthentication(actor)
-        let name = name.trimmingCharacters(in: .blank)
-        guard (1...100).contains(name.count) else { throw AccountError.invalidInput("The name must be 1 to 100 characters.") }
+        guard let name = name.trimmed(fitting: 1...100) else { throw AccountError.invalidInput("The name must be 1 to 100 characters.") }
         guard !scopes.isEmpty else { throw AccountError.invalidInput("Choose at least one scope.") }
         guard (1...366).contains(days) else { throw AccountError.invalidInput("Tokens expire after 1 to 366 days.") }
         try Access.require(actor, .createAPIToken(scopes: scopes))

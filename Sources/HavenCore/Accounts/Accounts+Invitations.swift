@@ -104,8 +104,7 @@ extension Accounts {
             throw AccountError.tokenInvalid
         }
         let (invitationID, email, role, organisation, organisationRole) = try invitation.decode((UUID, String, String, UUID?, String?).self)
-        let name = displayName.trimmingCharacters(in: .blank)
-        guard (1...100).contains(name.count) else { throw AccountError.invalidInput("The display name must be 1 to 100 characters.") }
+        guard let name = displayName.trimmed(fitting: 1...100) else { throw AccountError.invalidInput("The display name must be 1 to 100 characters.") }
         let normalized = try self.configuration.passwordPolicy.check(password, context: [name, email])
         let hash = try await self.hashing { try await self.hashing.hash(normalized) }
         return try await self.pool.withTransaction { connection in

@@ -115,8 +115,7 @@ extension Accounts {
 
     /// Sets the actor's display name.
     public func updateProfile(_ actor: Actor, displayName: String) async throws -> Account {
-        let name = displayName.trimmingCharacters(in: .blank)
-        guard (1...100).contains(name.count) else { throw AccountError.invalidInput("The display name must be 1 to 100 characters.") }
+        guard let name = displayName.trimmed(fitting: 1...100) else { throw AccountError.invalidInput("The display name must be 1 to 100 characters.") }
         try await self.pool.execute("UPDATE accounts SET display_name = \(name), updated_at = now() WHERE id = \(actor.accountID)")
         return try await self.account(id: actor.accountID)
     }

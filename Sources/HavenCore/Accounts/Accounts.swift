@@ -40,9 +40,9 @@ public struct Accounts: Sendable {
 
     /// Lower-cased and trimmed; refuses what cannot be an address.
     static func normalizedEmail(_ email: String) throws(AccountError) -> String {
-        let normalized = email.trimmingCharacters(in: .blank).lowercased()
+        let normalized = (email.trimmed(fitting: 0...254) ?? "").lowercased()
         let parts = normalized.split(separator: "@", omittingEmptySubsequences: false)
-        guard normalized.count <= 254, parts.count == 2, Self.isLocalPart(parts[0]), Self.isDomain(parts[1]) else {
+        guard parts.count == 2, Self.isLocalPart(parts[0]), Self.isDomain(parts[1]) else {
             throw .invalidInput("That is not an email address.")
         }
         return normalized

@@ -30,8 +30,7 @@ public struct ConsultationDraft: Sendable, Equatable {
             var trimmed: [String: String] = [:]
             for (language, text) in texts {
                 guard Self.languages.contains(language) else { throw .invalid(field: field, "\(language) is not one of ar, zh, en, fr, ru, es") }
-                let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard text.count <= limit else { throw .invalid(field: field, "at most \(limit) characters") }
+                guard let text = text.trimmed(fitting: 0...limit) else { throw .invalid(field: field, "at most \(limit) characters") }
                 if !text.isEmpty { trimmed[language] = text }
             }
             if required && trimmed.isEmpty { throw .invalid(field: field, "give it in at least one language") }
@@ -46,8 +45,8 @@ public struct ConsultationDraft: Sendable, Equatable {
             let field = "questions[\(index)]"
             var checked = ConsultationQuestion(id: "q\(index + 1)", prompts: try texts(question.prompts, field, limit: 2_000, required: true))
             if let choices = question.choices {
-                let trimmed = choices.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                guard (2...20).contains(trimmed.count), trimmed.allSatisfy({ !$0.isEmpty && $0.count <= 200 }), Set(trimmed).count == trimmed.count else {
+                let trimmed = choices.compactMap { $0.trimmed(fitting: 1...200) }
+                guard (2...20).contains(trimmed.count), trimmed.count == choices.count, Set(trimmed).count == trimmed.count else {
                     throw .invalid(field: field, "a choice question has 2 to 20 distinct choices of at most 200 characters")
                 }
                 checked.choices = trimmed

@@ -196,8 +196,7 @@ public struct Consultations: Sendable {
         var checked: [String: String] = [:]
         for (id, answer) in answers {
             guard let question = consultation.questions.first(where: { $0.id == id }) else { throw .unknownQuestion(id) }
-            let answer = answer.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard answer.count <= Self.answerLimit else { throw .invalid(field: "answers.\(id)", "at most \(Self.answerLimit) characters") }
+            guard let answer = answer.trimmed(fitting: 0...Self.answerLimit) else { throw .invalid(field: "answers.\(id)", "at most \(Self.answerLimit) characters") }
             if let choices = question.choices, !answer.isEmpty, !choices.contains(answer) {
                 throw .invalid(field: "answers.\(id)", "one of the question's choices")
             }

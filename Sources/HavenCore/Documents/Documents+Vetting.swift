@@ -33,8 +33,8 @@ extension Documents {
         try Access.require(actor, .vetDocuments(rules))
         var reason = ""
         if case .reject(let given) = decision {
-            reason = given.trimmingCharacters(in: .blank)
-            guard (1...2_000).contains(reason.count) else { throw AccountError.invalidInput("Give a reason of 1–2,000 characters.") }
+            guard let given = given.trimmed(fitting: 1...2_000) else { throw AccountError.invalidInput("Give a reason of 1–2,000 characters.") }
+            reason = given
         }
         let state: DocumentVersion.State = decision == .approve ? .approved : .rejected
         try await self.pool.withTransaction { connection in

@@ -83,17 +83,16 @@ extension Forums {
 }
 
 extension CategoryDraft {
-    /// Trimmed and checked: a slug of lower-case words joined by hyphens, 1–6 names of at most
+    /// Checked, names trimmed: a slug of lower-case words joined by hyphens, 1–6 names of at most
     /// 100 characters, descriptions of at most 1,000, groups only for restricted rules.
     func validated() throws(AccountError) -> CategoryDraft {
         var draft = self
-        draft.slug = self.slug.trimmingCharacters(in: .whitespaces)
-        guard draft.slug.count <= 60, draft.slug.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)*/) != nil else {
+        guard self.slug.count <= 60, self.slug.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)*/) != nil else {
             throw .invalidInput("A slug is lower-case letters and digits in words joined by hyphens, at most 60 characters.")
         }
-        draft.names = self.names.mapValues { $0.trimmingCharacters(in: .blank) }
-        guard !draft.names.isEmpty, draft.names.count <= 10, draft.names.allSatisfy({ Language.isTag($0.key) && (1...100).contains($0.value.count) }),
-            self.descriptions.count <= 10, self.descriptions.allSatisfy({ Language.isTag($0.key) && $0.value.count <= 1000 })
+        draft.names = self.names.compactMapValues { $0.trimmed(fitting: 1...100) }
+        guard !draft.names.isEmpty, draft.names.count == self.names.count, draft.names.count <= 10, draft.names.keys.allSatisfy(Language.isTag),
+            self.descriptions.count <= 10, self.descriptions.allSatisfy({ Language.isTag($0.key) && $0.value.codePoints <= 1000 })
         else {
             throw .invalidInput("Give names (1–100 characters) and descriptions (up to 1,000) keyed by language tags such as \"en\" or \"ar\".")
         }

@@ -168,7 +168,7 @@ extension Forums {
 
     /// Settles every open report on a flagged post: dismissed, or the post hidden.
     public func resolveFlag(_ flagID: UUID, _ resolution: FlagResolution, note: String, by actor: Actor) async throws {
-        guard note.count <= 1000 else { throw AccountError.invalidInput("A note has at most 1,000 characters.") }
+        guard note.codePoints <= 1000 else { throw AccountError.invalidInput("A note has at most 1,000 characters.") }
         try await self.pool.withTransaction { connection in
             let row = try await connection.query(
                 "SELECT post_id, resolved_at IS NOT NULL FROM forum_flags WHERE id = \(flagID) FOR UPDATE"
@@ -292,8 +292,7 @@ extension Forums {
     }
 
     static func validReason(_ reason: String) throws(AccountError) -> String {
-        let reason = reason.trimmingCharacters(in: .blank)
-        guard (1...1000).contains(reason.count) else { throw .invalidInput("Give a reason of 1 to 1,000 characters; the author will see it.") }
+        guard let reason = reason.trimmed(fitting: 1...1000) else { throw .invalidInput("Give a reason of 1 to 1,000 characters; the author will see it.") }
         return reason
     }
 }

@@ -301,7 +301,7 @@ extension Forums {
         guard FlagReason(rawValue: reason) != nil else {
             throw AccountError.invalidInput("A reason is one of \(FlagReason.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        guard note.count <= 1000 else { throw AccountError.invalidInput("A note has at most 1,000 characters.") }
+        guard note.codePoints <= 1000 else { throw AccountError.invalidInput("A note has at most 1,000 characters.") }
         _ = try await self.readablePost(id, by: actor)
         try await self.pool.execute(
             """

@@ -6,8 +6,7 @@ extension Forums {
     /// language (Schema/0004: Arabic without diacritics, Chinese as character bigrams).
     public func search(_ query: SearchQuery, by actor: Actor) async throws -> Page<SearchHit> {
         try Access.require(actor, .searchForums)
-        let words = query.words.trimmingCharacters(in: .blank)
-        guard (1...200).contains(words.count) else { throw AccountError.invalidInput("Search for 1 to 200 characters.") }
+        guard let words = query.words.trimmed(fitting: 1...200) else { throw AccountError.invalidInput("Search for 1 to 200 characters.") }
         if let language = query.language, !Language.isTag(language) {
             throw AccountError.invalidInput("The language is a tag such as \"en\", \"ar\" or \"zh\".")
         }

@@ -153,7 +153,7 @@ extension Forums {
                 if quote {
                     let (source, name) = try quoted.decode((String, String?).self)
                     body = Self.quotation(of: source, by: name) + "\n\n" + body
-                    guard body.count <= self.configuration.maximumPostLength else {
+                    guard body.codePoints <= self.configuration.maximumPostLength else {
                         throw AccountError.invalidInput("With the quotation the post is too long; quote less.")
                     }
                 }
@@ -283,20 +283,17 @@ extension Forums {
     }
 
     static func validTitle(_ title: String) throws(AccountError) -> String {
-        let title = title.trimmingCharacters(in: .blank)
-        guard (1...200).contains(title.count), !title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard let title = title.trimmed(fitting: 1...200), !title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidInput("A title has 1 to 200 characters on one line.")
         }
         return title
     }
 
     func validBody(_ body: String) throws(AccountError) -> String {
-        let body = body.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .blank)
-        guard !body.isEmpty else { throw .invalidInput("A post cannot be empty.") }
-        guard body.count <= self.configuration.maximumPostLength else {
-            throw .invalidInput("A post has at most \(self.configuration.maximumPostLength) characters.")
+        guard let body = body.trimmed(fitting: 1...self.configuration.maximumPostLength) else {
+            throw .invalidInput("A post has 1 to \(self.configuration.maximumPostLength) characters, not only blanks.")
         }
-        return body
+        return body.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     /// A cursor that is a sequence number (nil for the first page).

@@ -35,8 +35,7 @@ public struct Groups: Sendable {
 
     public func create(name: String, description: String, by actor: Actor) async throws -> Group {
         try Access.require(actor, .manageGroups)
-        let name = name.trimmingCharacters(in: .blank)
-        guard (1...100).contains(name.count), description.count <= 1000 else {
+        guard let name = name.trimmed(fitting: 1...100), description.codePoints <= 1000 else {
             throw AccountError.invalidInput("A group has a name of 1 to 100 characters and a description of at most 1,000.")
         }
         do {
