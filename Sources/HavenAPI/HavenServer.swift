@@ -18,6 +18,7 @@ public enum HavenServer {
             + ForumRoutes.routes(services: services)
             + ModerationRoutes.routes(services: services)
             + DocumentRoutes.routes(services: services)
+            + ConsultationRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

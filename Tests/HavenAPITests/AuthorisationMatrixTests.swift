@@ -61,6 +61,16 @@ import Testing
         .organisationAdmin: .allowed, .moderator: .allowed, .administrator: .allowed,
     ])
 
+    /// Organisation A's contribution to a consultation that asks A: A's members draft it (the
+    /// read token reads it); staff and everyone else are not told it exists.
+    static let organisationContribution = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .member: .allowed, .readToken: .allowed, .organisationAdmin: .allowed,
+    ])
+    /// A's admins submit it and consent to its publication; A's plain members are refused.
+    static let organisationAdminContribution = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .refused, .organisationAdmin: .allowed,
+    ])
+
     static let expectations: [String: Row] = [
         "get /healthz": everyone, "get /readyz": everyone, "get /openapi.yaml": everyone,
         "post /auth/login": everyone, "post /invitations/accept": everyone,
@@ -112,6 +122,15 @@ import Testing
         "get /documents/{id}/content": organisationDocument, "get /documents/{id}/versions/{version}/content": organisationDocument,
         "delete /documents/{id}": uploaderAndStaff, "post /documents/{id}/versions": uploaderAndStaff,
         "get /moderation/documents": staffRead,
+        "get /consultations": signedInRead, "post /consultations": administrators,
+        // A consultation asking organisation A: A's members and staff see it.
+        "get /consultations/{id}": organisationMembers, "get /consultations/{id}/contributions": administrators,
+        "get /consultations/{id}/contributions/{organisationId}": organisationContribution,
+        "put /consultations/{id}/contributions/{organisationId}": row(.hidden, [
+            .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .allowed, .organisationAdmin: .allowed,
+        ]),
+        "post /consultations/{id}/contributions/{organisationId}/submit": organisationAdminContribution,
+        "put /consultations/{id}/contributions/{organisationId}/publication": organisationAdminContribution,
         // The version waits for a moderator: its uploader sees it (and is refused), other members do not.
         "post /moderation/documents/{id}/versions/{version}/decision": row(.refused, [
             .member: .hidden, .otherOrganisationMember: .hidden, .moderator: .allowed, .administrator: .allowed,
@@ -158,6 +177,12 @@ import Testing
             "patch /moderation/topics/{id}": ["pinned": true],
             "post /moderation/topics/{id}/merge": ["into": ids["{into}"] ?? ""],
             "post /moderation/documents/{id}/versions/{version}/decision": ["decision": "approve"],
+            "post /consultations": [
+                "titles": ["en": "Matrix consultation"], "questions": [["prompts": ["en": "Why?"]]], "audience": ["all": true],
+                "opens_at": Date().addingTimeInterval(-60).formatted(.iso8601), "closes_at": Date().addingTimeInterval(86_400).formatted(.iso8601),
+            ],
+            "put /consultations/{id}/contributions/{organisationId}": ["answers": ["q1": "Because."]],
+            "put /consultations/{id}/contributions/{organisationId}/publication": ["publication": "named"],
         ]
         return bodies[key]
     }
@@ -241,6 +266,14 @@ import Testing
                 )
                 let document = try #require(UUID(uuidString: uploaded.json["id"] as? String ?? ""), "\(uploaded.text)")
 
+                // A consultation that asks organisation A.
+                let opened = try await admin.send("POST", "/consultations", json: [
+                    "titles": ["en": "Matrix call for input"], "questions": [["prompts": ["en": "What works?"]]],
+                    "audience": ["organisations": [a.uuidString]],
+                    "opens_at": Date().addingTimeInterval(-60).formatted(.iso8601), "closes_at": Date().addingTimeInterval(86_400).formatted(.iso8601),
+                ])
+                let consultation = try #require(UUID(uuidString: opened.json["id"] as? String ?? ""), "\(opened.text)")
+
                 /// Puts back what an allowed destructive call changed, and makes the ids it needs.
                 func prepare(_ key: String) async throws -> [String: String] {
                     try await pool.execute("UPDATE organisations SET status = 'active' WHERE id = ANY(\([a, b, c]))")
@@ -268,7 +301,20 @@ import Testing
                         WHERE document_id = \(document)
                         """
                     )
+                    // A's contribution: none yet, or a submitted one for the publication route.
+                    try await pool.execute("DELETE FROM consultation_contributions WHERE consultation_id = \(consultation)")
+                    if key.hasSuffix("/publication") {
+                        try await pool.execute(
+                            """
+                            INSERT INTO consultation_contributions (consultation_id, organisation_id, answers, submitted_at)
+                            VALUES (\(consultation), \(a), '{"q1": "Submitted."}', now())
+                            """
+                        )
+                    }
                     switch key {
+                    case let key where key.contains("/consultations/{id}"):
+                        ids["{id}"] = consultation.uuidString
+                        ids["{organisationId}"] = a.uuidString
                     case let key where key.contains("documents/{id}"):
                         ids["{id}"] = document.uuidString
                         ids["{version}"] = "1"

@@ -56,6 +56,21 @@ public struct ProblemKind: Sendable, Hashable {
     public static let securityNotificationRequired = ProblemKind(
         slug: "security-notification-required", title: "Security notifications cannot be turned off", status: .unprocessableContent
     )
+    public static let emptyAudience = ProblemKind(
+        slug: "empty-audience", title: "The audience selects no active organisation", status: .unprocessableContent
+    )
+    public static let unknownQuestion = ProblemKind(
+        slug: "unknown-question", title: "An answer names a question the consultation does not have", status: .unprocessableContent
+    )
+    public static let consultationClosed = ProblemKind(
+        slug: "consultation-closed", title: "The consultation is not open for contributions", status: .conflict
+    )
+    public static let contributionSubmitted = ProblemKind(
+        slug: "contribution-submitted", title: "The contribution was submitted and no longer changes", status: .conflict
+    )
+    public static let contributionNotSubmitted = ProblemKind(
+        slug: "contribution-not-submitted", title: "Only a submitted contribution can be published", status: .conflict
+    )
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
     public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)

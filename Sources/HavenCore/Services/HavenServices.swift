@@ -12,6 +12,7 @@ public struct HavenServices: Sendable {
     public let forums: Forums
     public let documents: Documents
     public let digests: Digests
+    public let consultations: Consultations
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
 
@@ -29,5 +30,6 @@ public struct HavenServices: Sendable {
         self.forums = Forums(pool: pool, configuration: forums, notifications: notifications ?? accounts.notifications.configuration)
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
         self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
+        self.consultations = Consultations(pool: pool)
     }
 }
