@@ -17,6 +17,12 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     case passwordChanged = "password-changed"
     case twoFactorChanged = "two-factor-changed"
     case sessionRevoked = "session-revoked"
+    /// A consultation my organisation has not yet answered closes soon.
+    case consultationReminder = "consultation-reminder"
+    /// My place at an event changed: registered, on the waiting list, confirmed, promoted.
+    case eventRegistration = "event-registration"
+    /// The staff of an event I registered for sent its participants a message.
+    case eventMessage = "event-message"
 
     /// Security events on one's own account: they cannot be turned off.
     public var isSecurity: Bool {
