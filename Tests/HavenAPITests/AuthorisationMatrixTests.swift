@@ -66,6 +66,10 @@ import Testing
     static let organisationContribution = row(.hidden, [
         .anonymous: .refused, .disabled: .refused, .member: .allowed, .readToken: .allowed, .organisationAdmin: .allowed,
     ])
+    /// A's members change its draft (not with a read token); others are not told it exists.
+    static let organisationDraft = row(.hidden, [
+        .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .allowed, .organisationAdmin: .allowed,
+    ])
     /// A's admins submit it and consent to its publication; A's plain members are refused.
     static let organisationAdminContribution = row(.hidden, [
         .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .refused, .organisationAdmin: .allowed,
@@ -126,9 +130,12 @@ import Testing
         // A consultation asking organisation A: A's members and staff see it.
         "get /consultations/{id}": organisationMembers, "get /consultations/{id}/contributions": administrators,
         "get /consultations/{id}/contributions/{organisationId}": organisationContribution,
-        "put /consultations/{id}/contributions/{organisationId}": row(.hidden, [
-            .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .allowed, .organisationAdmin: .allowed,
-        ]),
+        "put /consultations/{id}/contributions/{organisationId}": organisationDraft,
+        "put /consultations/{id}/contributions/{organisationId}/documents/{documentId}": organisationDraft,
+        "delete /consultations/{id}/contributions/{organisationId}/documents/{documentId}": organisationDraft,
+        "put /consultations/{id}/documents/{documentId}": administrators, "delete /consultations/{id}/documents/{documentId}": administrators,
+        "get /consultations/{id}/contributions.csv": administrators, "get /consultations/{id}/contributions.zip": administrators,
+        "put /consultations/{id}/synthesis": administrators, "get /consultations/{id}/published": organisationMembers,
         "post /consultations/{id}/contributions/{organisationId}/submit": organisationAdminContribution,
         "put /consultations/{id}/contributions/{organisationId}/publication": organisationAdminContribution,
         // The version waits for a moderator: its uploader sees it (and is refused), other members do not.
@@ -183,6 +190,7 @@ import Testing
             ],
             "put /consultations/{id}/contributions/{organisationId}": ["answers": ["q1": "Because."]],
             "put /consultations/{id}/contributions/{organisationId}/publication": ["publication": "named"],
+            "put /consultations/{id}/synthesis": ["texts": ["en": "What we heard."]],
         ]
         return bodies[key]
     }
@@ -265,6 +273,11 @@ import Testing
                     metadata: ["space": "organisation", "space_id": a.uuidString, "titles": ["en": "Matrix"], "language": "en", "filename": "m.txt"]
                 )
                 let document = try #require(UUID(uuidString: uploaded.json["id"] as? String ?? ""), "\(uploaded.text)")
+                // And one in the platform library, which staff attach to consultations.
+                let libraryUpload = try await admin.uploadRaw(
+                    Data("Background paper.\n".utf8), metadata: ["space": "library", "titles": ["en": "Background"], "language": "en", "filename": "b.txt"]
+                )
+                let libraryDocument = try #require(UUID(uuidString: libraryUpload.json["id"] as? String ?? ""), "\(libraryUpload.text)")
 
                 // A consultation that asks organisation A.
                 let opened = try await admin.send("POST", "/consultations", json: [
@@ -311,10 +324,30 @@ import Testing
                             """
                         )
                     }
+                    // The documents attached: A's to its draft, the library's to the consultation, for
+                    // the routes that take them off.
+                    try await pool.execute("DELETE FROM consultation_documents WHERE consultation_id = \(consultation)")
+                    if key == "delete /consultations/{id}/contributions/{organisationId}/documents/{documentId}" {
+                        try await pool.execute(
+                            "INSERT INTO consultation_contributions (consultation_id, organisation_id) VALUES (\(consultation), \(a))"
+                        )
+                        try await pool.execute(
+                            """
+                            INSERT INTO contribution_documents (consultation_id, organisation_id, document_id, version)
+                            VALUES (\(consultation), \(a), \(document), 1)
+                            """
+                        )
+                    }
+                    if key == "delete /consultations/{id}/documents/{documentId}" {
+                        try await pool.execute(
+                            "INSERT INTO consultation_documents (consultation_id, document_id) VALUES (\(consultation), \(libraryDocument))"
+                        )
+                    }
                     switch key {
                     case let key where key.contains("/consultations/{id}"):
                         ids["{id}"] = consultation.uuidString
                         ids["{organisationId}"] = a.uuidString
+                        ids["{documentId}"] = (key.contains("/contributions/") ? document : libraryDocument).uuidString
                     case let key where key.contains("documents/{id}"):
                         ids["{id}"] = document.uuidString
                         ids["{version}"] = "1"

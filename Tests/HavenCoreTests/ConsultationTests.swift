@@ -23,6 +23,11 @@ import Testing
         )
     }
 
+    static func consultations(_ pool: PostgresPool) -> Consultations {
+        let forums = Forums(pool: pool)
+        return Consultations(pool: pool, documents: Documents(pool: pool, keys: TestServices.documentKeys, forums: forums), notifications: forums.notifications)
+    }
+
     static func organisation(country: String, areas: [String] = [], status: String = "active", on pool: PostgresPool) async throws -> UUID {
         try #require(
             try await pool.query(
@@ -49,7 +54,7 @@ import Testing
     @Test func theAudienceAloneSeesTheConsultationAndEachOrganisationOnlyItsOwnDraft() async throws {
         try await TestDatabase.with { database in
             let pool = database.pool
-            let consultations = Consultations(pool: pool)
+            let consultations = Self.consultations(pool)
             let kenya = try await Self.organisation(country: "KE", on: pool)
             let victims = try await Self.organisation(country: "FR", areas: ["victims-of-terrorism"], on: pool)
             let outside = try await Self.organisation(country: "BR", on: pool)
@@ -101,7 +106,7 @@ import Testing
     @Test func submissionFreezesTheContributionAndPublicationNeedsTheOrganisationsConsent() async throws {
         try await TestDatabase.with { database in
             let pool = database.pool
-            let consultations = Consultations(pool: pool)
+            let consultations = Self.consultations(pool)
             let kenya = try await Self.organisation(country: "KE", on: pool)
             let staff = try await Self.actor(.administrator, on: pool)
             let admin = try await Self.actor(.member, [kenya: .admin], on: pool)
@@ -147,7 +152,7 @@ import Testing
     @Test func theDeadlineClosesDraftsAndAnUnopenedConsultationIsHidden() async throws {
         try await TestDatabase.with { database in
             let pool = database.pool
-            let consultations = Consultations(pool: pool)
+            let consultations = Self.consultations(pool)
             let kenya = try await Self.organisation(country: "KE", on: pool)
             let staff = try await Self.actor(.administrator, on: pool)
             let admin = try await Self.actor(.member, [kenya: .admin], on: pool)
@@ -170,7 +175,7 @@ import Testing
     @Test func badInputIsRefusedNamingWhatIsWrong() async throws {
         try await TestDatabase.with { database in
             let pool = database.pool
-            let consultations = Consultations(pool: pool)
+            let consultations = Self.consultations(pool)
             let kenya = try await Self.organisation(country: "KE", on: pool)
             let pending = try await Self.organisation(country: "UG", status: "pending", on: pool)
             let staff = try await Self.actor(.administrator, on: pool)

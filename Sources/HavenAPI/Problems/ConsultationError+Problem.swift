@@ -9,6 +9,7 @@ extension ConsultationError: ProblemConvertible {
         case .closed: Problem(.consultationClosed)
         case .alreadySubmitted: Problem(.contributionSubmitted)
         case .notSubmitted: Problem(.contributionNotSubmitted, detail: "Submit the contribution first; publication needs your organisation's consent to what it submitted.")
+        case .notClosed: Problem(.consultationNotClosed)
         }
     }
 }

@@ -71,6 +71,9 @@ public struct ProblemKind: Sendable, Hashable {
     public static let contributionNotSubmitted = ProblemKind(
         slug: "contribution-not-submitted", title: "Only a submitted contribution can be published", status: .conflict
     )
+    public static let consultationNotClosed = ProblemKind(
+        slug: "consultation-not-closed", title: "A synthesis comes after the consultation has closed", status: .conflict
+    )
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
     public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)

@@ -1,6 +1,7 @@
 import Foundation
 import HavenCore
 import Hummingbird
+import NIOCore
 
 /// Consultations (calls for input) and the contributions of the organisations they ask.
 enum ConsultationRoutes {
@@ -55,12 +56,31 @@ enum ConsultationRoutes {
         var publication: String
     }
 
+    struct Synthesis: JSONRequest {
+        static let fields: Set<String> = ["texts"]
+        var texts: [String: String]
+    }
+
+    /// A staff export: never cached, saved under a name that says what it is.
+    static func export(_ id: UUID, _ extension: String, type: String, _ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.contentDisposition] = "attachment; filename=\"consultation-\(id.uuidString.lowercased()).\(`extension`)\""
+        headers[.cacheControl] = "private, no-store"
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await write(&writer)
+            try await writer.finish(nil)
+        })
+    }
+
     static func routes(services: HavenServices) -> [APIRoute] {
         let consultations = services.consultations
         @Sendable func id(_ context: HavenRequestContext) throws -> UUID { try context.parameters.require("id", as: UUID.self) }
         @Sendable func organisation(_ context: HavenRequestContext) throws -> UUID {
             try context.parameters.require("organisationId", as: UUID.self)
         }
+        @Sendable func document(_ context: HavenRequestContext) throws -> UUID { try context.parameters.require("documentId", as: UUID.self) }
         return [
             APIRoute(.get, "/consultations", audience: .signedIn(scope: .read)) { _, context in
                 JSONBody.response(["consultations": try await consultations.list(by: try context.requireActor()).map(ConsultationJSON.init)])
@@ -105,7 +125,73 @@ enum ConsultationRoutes {
                 )
                 return JSONBody.response(ContributionJSON(contribution))
             },
+            APIRoute(.put, "/consultations/{id}/documents/{documentId}", audience: .signedIn(scope: .admin)) { _, context in
+                let consultation = try await consultations.attach(try document(context), to: try id(context), by: try context.requireActor())
+                return JSONBody.response(ConsultationJSON(consultation))
+            },
+            APIRoute(.delete, "/consultations/{id}/documents/{documentId}", audience: .signedIn(scope: .admin)) { _, context in
+                let consultation = try await consultations.detach(try document(context), from: try id(context), by: try context.requireActor())
+                return JSONBody.response(ConsultationJSON(consultation))
+            },
+            APIRoute(.put, "/consultations/{id}/contributions/{organisationId}/documents/{documentId}", audience: .signedIn(scope: .write)) { _, context in
+                let contribution = try await consultations.attach(
+                    try document(context), toContributionOf: try organisation(context), in: try id(context), by: try context.requireActor()
+                )
+                return JSONBody.response(ContributionJSON(contribution))
+            },
+            APIRoute(.delete, "/consultations/{id}/contributions/{organisationId}/documents/{documentId}", audience: .signedIn(scope: .write)) { _, context in
+                let contribution = try await consultations.detach(
+                    try document(context), fromContributionOf: try organisation(context), in: try id(context), by: try context.requireActor()
+                )
+                return JSONBody.response(ContributionJSON(contribution))
+            },
+            APIRoute(.get, "/consultations/{id}/contributions.csv", audience: .signedIn(scope: .admin)) { _, context in
+                let (id, actor) = (try id(context), try context.requireActor())
+                // Refused before the response starts: a member gets 403, an unknown id 404.
+                try Access.require(actor, .manageConsultations)
+                _ = try await consultations.read(id, by: actor)
+                return Self.export(id, "csv", type: "text/csv; charset=utf-8") { writer in
+                    try await consultations.exportAnswers(of: id, by: actor) { try await writer.write(ByteBuffer(string: $0)) }
+                }
+            },
+            APIRoute(.get, "/consultations/{id}/contributions.zip", audience: .signedIn(scope: .admin)) { _, context in
+                let (id, actor) = (try id(context), try context.requireActor())
+                try Access.require(actor, .manageConsultations)
+                _ = try await consultations.read(id, by: actor)
+                return Self.export(id, "zip", type: "application/zip") { writer in
+                    try await consultations.exportDocuments(of: id, by: actor) { try await writer.write($0) }
+                }
+            },
+            APIRoute(.put, "/consultations/{id}/synthesis", audience: .signedIn(scope: .admin)) { request, context in
+                let actor = try context.requireActor()
+                try Access.require(actor, .manageConsultations)
+                let body = try await request.decodeJSON(Synthesis.self, context: context)
+                return JSONBody.response(ConsultationJSON(try await consultations.publishSynthesis(body.texts, of: try id(context), by: actor)))
+            },
+            APIRoute(.get, "/consultations/{id}/published", audience: .signedIn(scope: .read)) { _, context in
+                let published = try await consultations.published(try id(context), by: try context.requireActor())
+                return JSONBody.response(["contributions": published.map(PublishedContributionJSON.init)])
+            },
         ]
+    }
+}
+
+/// A contribution published with its organisation's consent (named, or anonymous without it).
+struct PublishedContributionJSON: Encodable {
+    let organisationId: UUID?
+    let organisationNames: [String: String]?
+    let answers: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case answers
+        case organisationId = "organisation_id"
+        case organisationNames = "organisation_names"
+    }
+
+    init(_ published: Consultations.PublishedContribution) {
+        self.organisationId = published.organisationID
+        self.organisationNames = published.organisationNames
+        self.answers = published.answers
     }
 }
 
@@ -137,12 +223,16 @@ struct ConsultationJSON: Encodable {
     let opensAt: Date
     let closesAt: Date
     let createdAt: Date
+    let documents: [UUID]
+    let synthesis: [String: String]?
+    let synthesisPublishedAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, titles, descriptions, questions, audience
+        case id, titles, descriptions, questions, audience, documents, synthesis
         case opensAt = "opens_at"
         case closesAt = "closes_at"
         case createdAt = "created_at"
+        case synthesisPublishedAt = "synthesis_published_at"
     }
 
     init(_ consultation: Consultation) {
@@ -157,6 +247,9 @@ struct ConsultationJSON: Encodable {
         self.opensAt = consultation.opensAt
         self.closesAt = consultation.closesAt
         self.createdAt = consultation.createdAt
+        self.documents = consultation.documents
+        self.synthesis = consultation.synthesisPublishedAt == nil ? nil : consultation.synthesis
+        self.synthesisPublishedAt = consultation.synthesisPublishedAt
     }
 }
 
@@ -168,9 +261,20 @@ struct ContributionJSON: Encodable {
     let updatedAt: Date?
     let submittedAt: Date?
     let publication: String
+    let documents: [Attachment]
+
+    struct Attachment: Encodable {
+        let documentId: UUID
+        let version: Int
+
+        enum CodingKeys: String, CodingKey {
+            case version
+            case documentId = "document_id"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case answers, publication
+        case answers, publication, documents
         case consultationId = "consultation_id"
         case organisationId = "organisation_id"
         case updatedAt = "updated_at"
@@ -184,5 +288,6 @@ struct ContributionJSON: Encodable {
         self.updatedAt = contribution.updatedAt
         self.submittedAt = contribution.submittedAt
         self.publication = contribution.publication.rawValue
+        self.documents = contribution.documents.map { Attachment(documentId: $0.documentID, version: $0.version) }
     }
 }

@@ -12,6 +12,8 @@ public enum ConsultationError: Error, Equatable, CustomStringConvertible {
     case alreadySubmitted
     /// Only a submitted contribution can be published, with its organisation's consent.
     case notSubmitted
+    /// A synthesis comes after the consultation has closed.
+    case notClosed
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum ConsultationError: Error, Equatable, CustomStringConvertible {
         case .closed: "the consultation is not open for contributions"
         case .alreadySubmitted: "the contribution was submitted and can no longer change"
         case .notSubmitted: "the contribution has not been submitted"
+        case .notClosed: "the consultation has not closed yet"
         }
     }
 }

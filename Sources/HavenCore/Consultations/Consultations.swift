@@ -7,18 +7,34 @@ import PostgresClient
 public struct Consultations: Sendable {
     let pool: PostgresPool
     let audit: AuditLog
+    let documents: Documents
+    let notifications: Notifications
 
     /// Longest answer, in characters.
     public static let answerLimit = 20_000
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, documents: Documents, notifications: Notifications) {
         self.pool = pool
         self.audit = AuditLog(pool: pool)
+        self.documents = documents
+        self.notifications = notifications
     }
 
+    /// A consultation's columns, from `consultations c`.
     static let columns: StaticString = """
-        id, titles::text, descriptions::text, questions::text, audience_all, audience_organisations, audience_countries,
-        audience_thematic_areas, opens_at, closes_at, created_at
+        c.id, c.titles::text, c.descriptions::text, c.questions::text, c.audience_all, c.audience_organisations, c.audience_countries,
+        c.audience_thematic_areas, c.opens_at, c.closes_at, c.created_at,
+        ARRAY(SELECT d.document_id FROM consultation_documents d WHERE d.consultation_id = c.id ORDER BY d.added_at, d.document_id),
+        c.synthesis::text, c.synthesis_published_at
+        """
+
+    /// A contribution's columns, from `consultation_contributions k`.
+    static let contributionColumns: StaticString = """
+        k.consultation_id, k.organisation_id, k.answers::text, k.updated_at, k.submitted_at, k.publication,
+        ARRAY(SELECT d.document_id FROM contribution_documents d
+              WHERE d.consultation_id = k.consultation_id AND d.organisation_id = k.organisation_id ORDER BY d.added_at, d.document_id),
+        ARRAY(SELECT d.version FROM contribution_documents d
+              WHERE d.consultation_id = k.consultation_id AND d.organisation_id = k.organisation_id ORDER BY d.added_at, d.document_id)
         """
 
     /// Opens a consultation; its audience must select at least one active organisation.
@@ -37,7 +53,7 @@ public struct Consultations: Sendable {
             guard invited > 0 else { throw ConsultationError.emptyAudience }
             let row = try await connection.query(
                 """
-                INSERT INTO consultations (titles, descriptions, questions, audience_all, audience_organisations, audience_countries,
+                INSERT INTO consultations AS c (titles, descriptions, questions, audience_all, audience_organisations, audience_countries,
                     audience_thematic_areas, opens_at, closes_at, created_by)
                 VALUES (\(try Self.json(draft.titles))::jsonb, \(try Self.json(draft.descriptions))::jsonb, \(try Self.json(draft.questions))::jsonb,
                     \(audience.all), \(audience.organisations), \(audience.countries), \(audience.thematicAreas.map(\.rawValue)),
@@ -78,7 +94,7 @@ public struct Consultations: Sendable {
     public func contribution(to id: UUID, of organisation: UUID, by actor: Actor) async throws -> Contribution {
         let consultation = try await self.contributing(to: id, as: organisation, submitting: false, by: actor, requireOpen: false)
         return try await self.loadContribution(consultation.id, organisation, on: nil)
-            ?? Contribution(consultationID: id, organisationID: organisation, answers: [:], updatedAt: nil, submittedAt: nil, publication: .none)
+            ?? Contribution(consultationID: id, organisationID: organisation, answers: [:], updatedAt: nil, submittedAt: nil, publication: .none, documents: [])
     }
 
     /// Replaces the draft's answers, while the consultation is open and the draft not submitted.
@@ -142,8 +158,8 @@ public struct Consultations: Sendable {
         guard try await self.load(id) != nil else { throw AccountError.notFound }
         return try await self.pool.query(
             """
-            SELECT consultation_id, organisation_id, answers::text, updated_at, submitted_at, publication FROM consultation_contributions
-            WHERE consultation_id = \(id) AND submitted_at IS NOT NULL ORDER BY submitted_at, organisation_id
+            SELECT \(fragment: Self.contributionColumns) FROM consultation_contributions k
+            WHERE k.consultation_id = \(id) AND k.submitted_at IS NOT NULL ORDER BY k.submitted_at, k.organisation_id
             """
         ).map(Self.contribution(from:))
     }
@@ -151,7 +167,7 @@ public struct Consultations: Sendable {
     // MARK: Helpers
 
     /// The consultation, once the actor may act for `organisation` on it (and, by default, it is open).
-    private func contributing(
+    func contributing(
         to id: UUID, as organisation: UUID, submitting: Bool, by actor: Actor, requireOpen: Bool = true
     ) async throws -> Consultation {
         let found = try await self.load(id, invitedAmong: [organisation]).first
@@ -165,7 +181,7 @@ public struct Consultations: Sendable {
 
     /// Runs `change` in a transaction, refusing a submitted contribution or a closed consultation
     /// (checked again under the row's lock), audits it, and returns the contribution as changed.
-    private func changing(
+    func changing(
         _ consultation: Consultation, _ organisation: UUID, by actor: Actor, action: String,
         _ change: @escaping (PostgresConnection) async throws -> Void
     ) async throws -> Contribution {
@@ -206,7 +222,7 @@ public struct Consultations: Sendable {
     }
 
     func load(_ id: UUID) async throws -> Consultation? {
-        try await self.pool.query("SELECT \(fragment: Self.columns) FROM consultations WHERE id = \(id)").first.map(Self.consultation(from:))
+        try await self.pool.query("SELECT \(fragment: Self.columns) FROM consultations c WHERE c.id = \(id)").first.map(Self.consultation(from:))
     }
 
     /// One consultation (or, without `id`, the newest 500), each with which of `organisations` it
@@ -224,23 +240,22 @@ public struct Consultations: Sendable {
             """
         )
         return try rows.map { row in
-            (try Self.consultation(from: row), Set(try row.decode(column: 11, as: [UUID].self)))
+            (try Self.consultation(from: row), Set(try row.decode(column: 14, as: [UUID].self)))
         }
     }
 
     func loadContribution(_ id: UUID, _ organisation: UUID, on connection: PostgresConnection?) async throws -> Contribution? {
         let query: PostgresQuery = """
-            SELECT consultation_id, organisation_id, answers::text, updated_at, submitted_at, publication FROM consultation_contributions
-            WHERE consultation_id = \(id) AND organisation_id = \(organisation)
+            SELECT \(fragment: Self.contributionColumns) FROM consultation_contributions k
+            WHERE k.consultation_id = \(id) AND k.organisation_id = \(organisation)
             """
         let rows = if let connection { try await connection.query(query) } else { try await self.pool.query(query) }
         return try rows.first.map(Self.contribution(from:))
     }
 
     static func consultation(from row: PostgresRow) throws -> Consultation {
-        let (id, titles, descriptions, questions, all, organisations, countries, areas, opensAt, closesAt, createdAt) = try row.decode(
-            (UUID, String, String, String, Bool, [UUID], [String], [String], Date, Date, Date).self
-        )
+        let (id, titles, descriptions, questions, all, organisations, countries, areas, opensAt, closesAt, createdAt, documents, synthesis, synthesisAt) =
+            try row.decode((UUID, String, String, String, Bool, [UUID], [String], [String], Date, Date, Date, [UUID], String, Date?).self)
         let decoder = JSONDecoder()
         return Consultation(
             id: id,
@@ -248,16 +263,19 @@ public struct Consultations: Sendable {
             descriptions: try decoder.decode([String: String].self, from: Data(descriptions.utf8)),
             questions: try decoder.decode([ConsultationQuestion].self, from: Data(questions.utf8)),
             audience: ConsultationAudience(all: all, organisations: organisations, countries: countries, thematicAreas: areas.compactMap(ThematicArea.init)),
-            opensAt: opensAt, closesAt: closesAt, createdAt: createdAt
+            opensAt: opensAt, closesAt: closesAt, createdAt: createdAt, documents: documents,
+            synthesis: try decoder.decode([String: String].self, from: Data(synthesis.utf8)), synthesisPublishedAt: synthesisAt
         )
     }
 
     static func contribution(from row: PostgresRow) throws -> Contribution {
-        let (consultation, organisation, answers, updatedAt, submittedAt, publication) = try row.decode((UUID, UUID, String, Date, Date?, String).self)
+        let (consultation, organisation, answers, updatedAt, submittedAt, publication, documents, versions) =
+            try row.decode((UUID, UUID, String, Date, Date?, String, [UUID], [Int32]).self)
         return Contribution(
             consultationID: consultation, organisationID: organisation,
             answers: try JSONDecoder().decode([String: String].self, from: Data(answers.utf8)),
-            updatedAt: updatedAt, submittedAt: submittedAt, publication: Contribution.Publication(rawValue: publication) ?? .none
+            updatedAt: updatedAt, submittedAt: submittedAt, publication: Contribution.Publication(rawValue: publication) ?? .none,
+            documents: zip(documents, versions).map { Contribution.Attachment(documentID: $0, version: Int($1)) }
         )
     }
 

@@ -30,6 +30,6 @@ public struct HavenServices: Sendable {
         self.forums = Forums(pool: pool, configuration: forums, notifications: notifications ?? accounts.notifications.configuration)
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
         self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
-        self.consultations = Consultations(pool: pool)
+        self.consultations = Consultations(pool: pool, documents: self.documents, notifications: self.forums.notifications)
     }
 }
