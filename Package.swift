@@ -165,7 +165,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PasswordHashingTests", dependencies: ["PasswordHashing"], swiftSettings: swiftSettings),
-        .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore", "HavenTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore", "HavenTesting", "OpenSSLTLS"], swiftSettings: swiftSettings),
         .testTarget(name: "HavenAPITests", dependencies: ["HavenAPI", "HavenTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "HavenTests", dependencies: ["HavenCore", "HavenTesting", "OpenSSLTLS", "PostgresClient"], swiftSettings: swiftSettings),
     ]

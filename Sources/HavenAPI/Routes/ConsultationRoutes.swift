@@ -65,7 +65,7 @@ enum ConsultationRoutes {
     static func export(_ id: UUID, _ extension: String, type: String, _ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
-        headers[.contentDisposition] = "attachment; filename=\"consultation-\(id.uuidString.lowercased()).\(`extension`)\""
+        headers[.contentDisposition] = "attachment; filename=\"consultation-\(id.uuidString).\(`extension`)\""
         headers[.cacheControl] = "private, no-store"
         headers[.xContentTypeOptions] = "nosniff"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in

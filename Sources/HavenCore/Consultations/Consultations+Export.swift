@@ -40,7 +40,7 @@ extension Consultations {
         try await write(zip.endEntry())
         try await self.forEachSubmitted(consultation.id) { exported in
             var names: Set<String> = []
-            let folder = Self.fileName("\(exported.name) (\(exported.contribution.organisationID.uuidString.lowercased().prefix(8)))")
+            let folder = Self.fileName("\(exported.name) (\(exported.contribution.organisationID.uuidString.prefix(8)))")
             for attachment in exported.contribution.documents {
                 let download: DocumentDownload
                 do {
@@ -90,7 +90,7 @@ extension Consultations {
             try await write(
                 CSV.line(
                     [
-                        contribution.organisationID.uuidString.lowercased(), exported.name, exported.country,
+                        contribution.organisationID.uuidString, exported.name, exported.country,
                         exported.submitted.formatted(.iso8601), contribution.publication.rawValue, String(contribution.documents.count),
                     ] + questions.map { contribution.answers[$0.id] ?? "" }
                 )
