@@ -1,3 +1,4 @@
+import Foundation
 import HavenAPI
 import HavenCore
 import HavenSchema
@@ -35,5 +36,19 @@ import Testing
         ]
         let publicRoutes = Set(routes.filter { $0.audience == .everyone }.map(\.operationKey))
         #expect(publicRoutes.isSubset(of: allowedPublic))
+    }
+
+    /// Every kind of notification is in the document's enum and has a preference (a kind added
+    /// to the code but not to the document made every preferences response invalid).
+    @Test func everyNotificationKindIsDocumentedWithItsPreference() {
+        let text = OpenAPIDocument.text
+        let enumLine = text.split(separator: "\n").first { $0.contains("enum: [reply, mention") }.map(String.init) ?? ""
+        let documented = Set((enumLine.split(separator: "[").last ?? "").dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let preferences = text.components(separatedBy: "    NotificationPreferences:").last?.components(separatedBy: "\n    Profile").first ?? ""
+        #expect(documented.count == NotificationKind.allCases.count, "\(documented)")
+        for kind in NotificationKind.allCases {
+            #expect(documented.contains(kind.rawValue), "\(kind.rawValue) is not in NotificationKind")
+            #expect(preferences.contains("            \(kind.rawValue): "), "\(kind.rawValue) has no preference in NotificationPreferences")
+        }
     }
 }

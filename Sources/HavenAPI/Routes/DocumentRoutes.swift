@@ -82,7 +82,7 @@ enum DocumentRoutes {
                         }
                         let metadata = try Request.decodeJSON(Metadata.self, from: Data(text.utf8))
                         let document = try await documents.upload(
-                            try metadata.draft(), filename: Self.name(metadata.filename), body: UploadBody(base: request.body), by: actor, client: client
+                            try metadata.draft(), filename: try Self.name(metadata.filename), body: UploadBody(base: request.body), by: actor, client: client
                         )
                         return JSONBody.snakeCase(document, status: .created)
                     }
@@ -91,7 +91,7 @@ enum DocumentRoutes {
                     guard let bytes = fields["metadata"] else { throw Problem(.invalidInput, detail: "Send a metadata part before the file part.") }
                     let metadata = try Request.decodeJSON(Metadata.self, from: Data(bytes.readableBytesView))
                     let document = try await documents.upload(
-                        try metadata.draft(), filename: Self.name(file.filename ?? metadata.filename), body: reader.partBody(), by: actor, client: client
+                        try metadata.draft(), filename: try Self.name(file.filename ?? metadata.filename), body: reader.partBody(), by: actor, client: client
                     )
                     return JSONBody.snakeCase(document, status: .created)
                 }
@@ -113,13 +113,13 @@ enum DocumentRoutes {
                     try await documents.authoriseNewVersion(of: try id(context), by: actor)
                     let document: Document
                     if isRaw(request) {
-                        let filename = Self.name(try request.query("filename", Parse.text))
+                        let filename = try Self.name(try request.query("filename", Parse.text))
                         document = try await documents.uploadVersion(of: try id(context), filename: filename, body: UploadBody(base: request.body), by: actor, client: client)
                     } else {
                         var reader = try MultipartReader(request: request)
                         let (_, file) = try await reader.fields(beforeFile: "file", limit: 64 * 1024)
                         document = try await documents.uploadVersion(
-                            of: try id(context), filename: Self.name(file.filename), body: reader.partBody(), by: actor, client: client
+                            of: try id(context), filename: try Self.name(file.filename), body: reader.partBody(), by: actor, client: client
                         )
                     }
                     return JSONBody.snakeCase(document, status: .created)
@@ -165,8 +165,10 @@ enum DocumentRoutes {
     }
 
     /// The file name given, or "document" when none is (the download adds the type's extension).
-    static func name(_ given: String?) -> String {
+    /// Longer is refused rather than cut, as the OpenAPI document says (255 code points).
+    static func name(_ given: String?) throws -> String {
         guard let given, !given.isEmpty else { return "document" }
+        guard given.codePoints <= 255 else { throw Problem(.invalidInput, detail: "filename: at most 255 characters") }
         return given
     }
 
