@@ -106,7 +106,7 @@ import Testing
         "post /organisations/{id}/members/{accountId}/role": organisationAdmins,
         "delete /organisations/{id}/members/{accountId}": organisationAdmins,
         "post /organisations/{id}/invitations": organisationAdmins,
-        "get /directory": signedInRead,
+        "get /directory": signedInRead, "get /outreach/organisations": administrators,
         "get /forums/categories": signedInRead, "post /forums/categories": administrators, "put /forums/categories/{id}": administrators,
         "get /forums/categories/{id}/topics": signedInRead, "post /forums/categories/{id}/topics": signedInWrite,
         "put /forums/categories/{id}/follow": signedInWrite, "delete /forums/categories/{id}/follow": signedInWrite,

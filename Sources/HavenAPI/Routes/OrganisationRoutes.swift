@@ -5,15 +5,19 @@ import Hummingbird
 /// Organisations, their members and invitations into them; the member directory.
 enum OrganisationRoutes {
     struct Draft: JSONRequest {
-        static let fields: Set<String> = ["names", "country", "kind", "thematic_areas", "profile"]
+        static let fields: Set<String> = ["names", "country", "kind", "thematic_areas", "profile", "shown_to_members"]
         var names: [String: String]
         var country: String
         var kind: OrganisationKind
         var thematicAreas: [ThematicArea]?
         var profile: String?
+        var shownToMembers: [OrganisationField]?
 
         var draft: OrganisationDraft {
-            OrganisationDraft(names: self.names, country: self.country, kind: self.kind, thematicAreas: self.thematicAreas ?? [], profile: self.profile ?? "")
+            OrganisationDraft(
+                names: self.names, country: self.country, kind: self.kind, thematicAreas: self.thematicAreas ?? [], profile: self.profile ?? "",
+                shownToMembers: self.shownToMembers
+            )
         }
     }
 

@@ -59,9 +59,9 @@ public enum Access {
             return administrator && requester != actor.accountID ? .allow : .deny
         case .readGroups, .readModerationQueue:
             return staff ? .allow : .deny
-        case .readOrganisation(let id, let status):
-            if status == .active || administrator || admin(of: id) { return .allow }
-            return .hide
+        case .readOrganisation(let id, let status, let listed):
+            if administrator || admin(of: id) { return .allow }
+            return status == .active && (listed || member(of: id)) ? .allow : .hide
         case .updateOrganisation(let id), .inviteToOrganisation(let id), .manageOrganisationMembers(let id):
             if administrator || admin(of: id) { return .allow }
             return member(of: id) ? .deny : .hide
@@ -69,7 +69,7 @@ public enum Access {
             return administrator || member(of: id) ? .allow : .hide
         case .searchForums:
             return .allow
-        case .manageCategories, .configureDocumentVetting, .manageConsultations:
+        case .manageCategories, .configureDocumentVetting, .manageConsultations, .useOutreachDirectory:
             return administrator ? .allow : .deny
         case .readConsultation(let invited, let opened):
             return administrator || (opened && invited.contains(where: member(of:))) ? .allow : .hide

@@ -27,11 +27,14 @@ public enum Permission: Sendable, Equatable {
     // Organisations
     case proposeOrganisation
     case listOrganisations
-    case readOrganisation(id: UUID, status: OrganisationStatus)
+    /// See an organisation; `listed` says whether it shows itself to members of other organisations.
+    case readOrganisation(id: UUID, status: OrganisationStatus, listed: Bool)
     case updateOrganisation(id: UUID)
     /// Approve or suspend an organisation.
     case reviewOrganisation
     case readOrganisationMembers(id: UUID)
+    /// Search every organisation with its engagement, to reach out to them (staff).
+    case useOutreachDirectory
     case inviteToOrganisation(id: UUID)
     /// Remove members, change their role in the organisation.
     case manageOrganisationMembers(id: UUID)

@@ -24,18 +24,33 @@ public enum ThematicArea: String, Sendable, Codable, CaseIterable {
     case civicSpace = "civic-space"
 }
 
-/// An organisation as members see it.
+/// An organisation as its viewer may see it: its own members and staff see every field; members
+/// of other organisations see what it chose to show them (the rest is nil).
 public struct Organisation: Sendable, Equatable, Codable {
     public var id: UUID
     /// Names by language tag (`en`, `ar`, `fr`, …).
     public var names: [String: String]
     /// ISO 3166-1 alpha-2.
-    public var country: String
-    public var kind: OrganisationKind
-    public var thematicAreas: [ThematicArea]
-    public var profile: String
+    public var country: String?
+    public var kind: OrganisationKind?
+    public var thematicAreas: [ThematicArea]?
+    public var profile: String?
     public var status: OrganisationStatus
     public var createdAt: Date
+    /// What it shows members of other organisations; for its own members and staff only.
+    public var shownToMembers: [OrganisationField]?
+
+    /// The organisation as someone outside it sees it: only the fields it shows.
+    func shownToOtherMembers() -> Organisation {
+        let shown = Set(self.shownToMembers ?? [])
+        var view = self
+        if !shown.contains(.country) { view.country = nil }
+        if !shown.contains(.kind) { view.kind = nil }
+        if !shown.contains(.thematicAreas) { view.thematicAreas = nil }
+        if !shown.contains(.profile) { view.profile = nil }
+        view.shownToMembers = nil
+        return view
+    }
 }
 
 /// What a proposal or an update sets.
@@ -45,13 +60,20 @@ public struct OrganisationDraft: Sendable, Equatable {
     public var kind: OrganisationKind
     public var thematicAreas: [ThematicArea]
     public var profile: String
+    /// What to show members of other organisations (nil: everything on a proposal, unchanged on
+    /// an update).
+    public var shownToMembers: [OrganisationField]?
 
-    public init(names: [String: String], country: String, kind: OrganisationKind, thematicAreas: [ThematicArea], profile: String) {
+    public init(
+        names: [String: String], country: String, kind: OrganisationKind, thematicAreas: [ThematicArea], profile: String,
+        shownToMembers: [OrganisationField]? = nil
+    ) {
         self.names = names
         self.country = country
         self.kind = kind
         self.thematicAreas = thematicAreas
         self.profile = profile
+        self.shownToMembers = shownToMembers
     }
 
     /// The six UN languages, the ones names may be given in.
@@ -74,6 +96,7 @@ public struct OrganisationDraft: Sendable, Equatable {
         }
         guard self.profile.unicodeScalars.count <= 2000 else { throw .invalidInput("The profile is at most 2,000 characters.") }
         copy.thematicAreas = ThematicArea.allCases.filter(self.thematicAreas.contains)
+        copy.shownToMembers = self.shownToMembers.map { shown in OrganisationField.allCases.filter(shown.contains) }
         return copy
     }
 }

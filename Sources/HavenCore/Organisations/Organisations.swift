@@ -8,6 +8,10 @@ public struct Organisations: Sendable {
     let accounts: Accounts
     let audit: AuditLog
 
+    static let columns: StaticString = "id, names::text, country, kind, thematic_areas, profile, status, created_at, shown_to_members"
+    /// The same, from `organisations o`.
+    static let qualifiedColumns: StaticString = "o.id, o.names::text, o.country, o.kind, o.thematic_areas, o.profile, o.status, o.created_at, o.shown_to_members"
+
     public init(pool: PostgresPool, accounts: Accounts) {
         self.pool = pool
         self.accounts = accounts
@@ -21,10 +25,11 @@ public struct Organisations: Sendable {
         return try await self.pool.withTransaction { connection in
             let row = try await connection.query(
                 """
-                INSERT INTO organisations (names, country, kind, thematic_areas, profile, status, created_by)
+                INSERT INTO organisations (names, country, kind, thematic_areas, profile, status, created_by, shown_to_members)
                 VALUES (\(Self.json(draft.names))::jsonb, \(draft.country), \(draft.kind.rawValue), \(draft.thematicAreas.map(\.rawValue)),
-                        \(draft.profile), 'pending', \(actor.accountID))
-                RETURNING id, names::text, country, kind, thematic_areas, profile, status, created_at
+                        \(draft.profile), 'pending', \(actor.accountID),
+                        \((draft.shownToMembers ?? OrganisationField.allCases).map(\.rawValue)))
+                RETURNING \(fragment: Self.columns)
                 """
             ).first
             guard let row else { throw AccountError.notFound }
@@ -44,20 +49,29 @@ public struct Organisations: Sendable {
         try Access.require(actor, .listOrganisations)
         let rows = try await self.pool.query(
             """
-            SELECT id, names::text, country, kind, thematic_areas, profile, status, created_at FROM organisations
+            SELECT \(fragment: Self.columns) FROM organisations
             ORDER BY created_at LIMIT 1000
             """
         )
-        return try rows.map(Self.organisation(from:)).filter {
-            Access.decide(actor, .readOrganisation(id: $0.id, status: $0.status)) == .allow
-        }
+        return try rows.map(Self.organisation(from:)).compactMap { Self.view($0, for: actor) }
     }
 
     public func read(_ id: UUID, by actor: Actor) async throws -> Organisation {
         let organisation = try await self.load(id)
-        try Access.require(actor, .readOrganisation(id: id, status: organisation?.status ?? .pending))
-        guard let organisation else { throw AccountError.notFound }
-        return organisation
+        try Access.require(actor, .readOrganisation(id: id, status: organisation?.status ?? .pending, listed: organisation.map(Self.listed) ?? false))
+        guard let organisation, let view = Self.view(organisation, for: actor) else { throw AccountError.notFound }
+        return view
+    }
+
+    static func listed(_ organisation: Organisation) -> Bool { organisation.shownToMembers?.contains(.listed) ?? false }
+
+    /// The organisation as `actor` may see it (nil: not at all): whole for its members and staff,
+    /// only what it shows for members of other organisations.
+    static func view(_ organisation: Organisation, for actor: Actor) -> Organisation? {
+        let permission = Permission.readOrganisation(id: organisation.id, status: organisation.status, listed: Self.listed(organisation))
+        guard Access.decide(actor, permission) == .allow else { return nil }
+        let insider = actor.role == .administrator || actor.memberships[organisation.id] != nil
+        return insider ? organisation : organisation.shownToOtherMembers()
     }
 
     public func update(_ id: UUID, with draft: OrganisationDraft, by actor: Actor) async throws -> Organisation {
@@ -66,9 +80,10 @@ public struct Organisations: Sendable {
         let row = try await self.pool.query(
             """
             UPDATE organisations SET names = \(Self.json(draft.names))::jsonb, country = \(draft.country), kind = \(draft.kind.rawValue),
-                thematic_areas = \(draft.thematicAreas.map(\.rawValue)), profile = \(draft.profile), updated_at = now()
+                thematic_areas = \(draft.thematicAreas.map(\.rawValue)), profile = \(draft.profile),
+                shown_to_members = coalesce(\(draft.shownToMembers?.map(\.rawValue))::text[], shown_to_members), updated_at = now()
             WHERE id = \(id)
-            RETURNING id, names::text, country, kind, thematic_areas, profile, status, created_at
+            RETURNING \(fragment: Self.columns)
             """
         ).first
         guard let row else { throw AccountError.notFound }
@@ -147,7 +162,7 @@ public struct Organisations: Sendable {
 
     func load(_ id: UUID) async throws -> Organisation? {
         try await self.pool.query(
-            "SELECT id, names::text, country, kind, thematic_areas, profile, status, created_at FROM organisations WHERE id = \(id)"
+            "SELECT \(fragment: Self.columns) FROM organisations WHERE id = \(id)"
         ).first.map(Self.organisation(from:))
     }
 
@@ -169,13 +184,14 @@ public struct Organisations: Sendable {
     }
 
     static func organisation(from row: PostgresRow) throws -> Organisation {
-        let (id, names, country, kind, areas, profile, status, created) =
-            try row.decode((UUID, String, String, String, [String], String, String, Date).self)
+        let (id, names, country, kind, areas, profile, status, created, shown) =
+            try row.decode((UUID, String, String, String, [String], String, String, Date, [String]).self)
         return Organisation(
             id: id, names: (try? JSONSerialization.jsonObject(with: Data(names.utf8))) as? [String: String] ?? [:],
             country: country, kind: OrganisationKind(rawValue: kind) ?? .other,
             thematicAreas: areas.compactMap(ThematicArea.init(rawValue:)), profile: profile,
-            status: OrganisationStatus(rawValue: status) ?? .pending, createdAt: created
+            status: OrganisationStatus(rawValue: status) ?? .pending, createdAt: created,
+            shownToMembers: shown.compactMap(OrganisationField.init(rawValue:))
         )
     }
 }

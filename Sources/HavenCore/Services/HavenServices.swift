@@ -13,6 +13,7 @@ public struct HavenServices: Sendable {
     public let documents: Documents
     public let digests: Digests
     public let consultations: Consultations
+    public let outreach: Outreach
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
 
@@ -30,6 +31,7 @@ public struct HavenServices: Sendable {
         self.forums = Forums(pool: pool, configuration: forums, notifications: notifications ?? accounts.notifications.configuration)
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
         self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
+        self.outreach = Outreach(pool: pool)
         self.consultations = Consultations(pool: pool, documents: self.documents, notifications: self.forums.notifications)
     }
 }
