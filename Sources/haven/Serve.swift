@@ -120,6 +120,9 @@ struct Serve: AsyncParsableCommand {
                 PeriodicJob(name: "queued digests", unit: "digests", interval: .seconds(900), logger: logger) {
                     try await services.digests.sendDue()
                 },
+                PeriodicJob(name: "consultation deadline reminders", unit: "consultations", interval: .seconds(900), logger: logger) {
+                    try await services.consultations.sendReminders()
+                },
                 MailDelivery(outbox: outbox),
                 application,
                 ShutdownNotice(readiness: services.readiness, delay: .seconds(configuration.shutdownDelaySeconds), logger: logger),
