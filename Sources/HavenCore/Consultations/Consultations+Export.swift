@@ -12,7 +12,6 @@ extension Consultations {
         let contribution: Contribution
         let name: String
         let country: String
-        /// The page's cursor: contributions are exported in order of submission.
         let submitted: Date
     }
 
@@ -99,28 +98,28 @@ extension Consultations {
     }
 
     /// Calls `body` with each submitted contribution, in order of submission, a page at a time.
+    /// Pages by offset: a submission is never withdrawn and a new one sorts last, so the pages
+    /// already read do not shift (a keyset on the timestamp would depend on it surviving the trip
+    /// through `Date` to the microsecond).
     private func forEachSubmitted(_ id: UUID, _ body: (ExportedContribution) async throws -> Void) async throws {
-        var after: (Date, UUID)? = nil
+        var offset = 0
         while true {
             let rows = try await self.pool.query(
                 """
                 SELECT \(fragment: Self.contributionColumns), coalesce(o.names->>'en', (SELECT min(value) FROM jsonb_each_text(o.names))), o.country
                 FROM consultation_contributions k JOIN organisations o ON o.id = k.organisation_id
                 WHERE k.consultation_id = \(id) AND k.submitted_at IS NOT NULL
-                  AND (\(after?.0)::timestamptz IS NULL OR (k.submitted_at, k.organisation_id) > (\(after?.0), \(after?.1)))
-                ORDER BY k.submitted_at, k.organisation_id LIMIT \(Self.exportPage)
+                ORDER BY k.submitted_at, k.organisation_id LIMIT \(Self.exportPage) OFFSET \(offset)
                 """
             )
-            var count = 0
             for row in rows {
                 let contribution = try Self.contribution(from: row)
                 let (name, country) = try row.decode((String?, String).self, startingAt: 8)
                 guard let submitted = contribution.submittedAt else { continue }
                 try await body(ExportedContribution(contribution: contribution, name: name ?? "", country: country, submitted: submitted))
-                after = (submitted, contribution.organisationID)
-                count += 1
             }
-            if count < Self.exportPage { return }
+            offset += rows.count
+            if rows.count < Self.exportPage { return }
         }
     }
 
