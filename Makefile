@@ -4,7 +4,7 @@ SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps build run test check-tls check-drain check-scaleout bench clean clean-data
+.PHONY: all deps build run test check-tls check-drain check-scaleout check-no-outbound bench clean clean-data
 
 all: build
 
@@ -24,7 +24,7 @@ run: build
 ## scan and the Dockerfile check
 test: deps
 	scripts/python-tools
-	@scripts/install-deps clamav-daemon wrk haproxy
+	@scripts/install-deps clamav-daemon wrk haproxy strace iproute2 procps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip TimingTests
 	$(SWIFT) test --skip-build --filter TimingTests
@@ -33,6 +33,7 @@ test: deps
 	scripts/check-drain .build/debug/haven
 	scripts/check-scaleout .build/debug/haven
 	scripts/check-deploy .build/debug/haven
+	scripts/check-no-outbound .build/debug/haven
 	scripts/check-dockerfile
 
 ## check-tls: testssl.sh against haven serve; fails on any finding of severity MEDIUM or worse
@@ -54,6 +55,12 @@ check-drain: build
 check-scaleout: build
 	@scripts/install-deps haproxy
 	scripts/check-scaleout .build/debug/haven
+
+## check-no-outbound: haven in a network namespace with only loopback, its connections traced:
+## nothing but PostgreSQL and the SMTP server it was given, and no third-party URL in its responses
+check-no-outbound: build
+	@scripts/install-deps strace iproute2 procps
+	scripts/check-no-outbound .build/debug/haven
 
 clean:
 	rm -rf .build
