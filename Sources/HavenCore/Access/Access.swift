@@ -69,13 +69,21 @@ public enum Access {
             return administrator || member(of: id) ? .allow : .hide
         case .searchForums:
             return .allow
-        case .manageCategories, .configureDocumentVetting, .manageConsultations:
+        case .manageCategories, .configureDocumentVetting, .manageConsultations, .manageEvents:
             return administrator ? .allow : .deny
         case .readConsultation(let invited, let opened):
             return administrator || (opened && invited.contains(where: member(of:))) ? .allow : .hide
         case .contribute(let organisation, let invited, let submitting):
             guard invited && member(of: organisation) else { return .hide }
             return !submitting || admin(of: organisation) ? .allow : .deny
+        case .readEvent(let invited):
+            return administrator || invited.contains(where: member(of:)) ? .allow : .hide
+        case .registerColleague(let organisation, let invited):
+            guard invited && member(of: organisation) else { return .hide }
+            return admin(of: organisation) ? .allow : .deny
+        case .cancelRegistration(let account, let organisation):
+            if administrator || account == actor.accountID { return .allow }
+            return organisation.map(admin(of:)) == true ? .allow : .hide
         case .readCategory(let rules):
             return sees(rules) ? .allow : .hide
         case .postInCategory(let rules):

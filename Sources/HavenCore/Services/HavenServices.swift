@@ -13,6 +13,7 @@ public struct HavenServices: Sendable {
     public let documents: Documents
     public let digests: Digests
     public let consultations: Consultations
+    public let events: Events
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
 
@@ -31,5 +32,6 @@ public struct HavenServices: Sendable {
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
         self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
         self.consultations = Consultations(pool: pool)
+        self.events = Events(pool: pool, forums: self.forums, documents: self.documents)
     }
 }
