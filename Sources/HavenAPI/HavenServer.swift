@@ -19,6 +19,7 @@ public enum HavenServer {
             + ModerationRoutes.routes(services: services)
             + DocumentRoutes.routes(services: services)
             + ConsultationRoutes.routes(services: services)
+            + EventRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

@@ -71,6 +71,15 @@ public struct ProblemKind: Sendable, Hashable {
     public static let contributionNotSubmitted = ProblemKind(
         slug: "contribution-not-submitted", title: "Only a submitted contribution can be published", status: .conflict
     )
+    public static let unknownTimeZone = ProblemKind(
+        slug: "unknown-time-zone", title: "The time zone is not a known IANA time zone", status: .unprocessableContent
+    )
+    public static let alreadyRegistered = ProblemKind(
+        slug: "already-registered", title: "Already registered for this event", status: .conflict
+    )
+    public static let registrationClosed = ProblemKind(
+        slug: "registration-closed", title: "The event has started: registrations no longer change", status: .conflict
+    )
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
     public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)
