@@ -227,7 +227,7 @@ import Testing
                 #expect(opened.status == 201 && opened.json["follow_up_topic_id"] is String, "\(opened.text)")
                 let again = try await staff.send("POST", "/events/\(id)/follow-up", json: topic)
                 #expect(again.status == 409, "\(again.text)")
-                for action in ["event.registration.confirm", "event.material.attach", "event.report", "event.follow-up"] {
+                for action in ["event.registration.confirm", "event.participants.list", "event.material.attach", "event.report", "event.follow-up"] {
                     #expect(try await Self.audited(action, on: pool) == 1, "\(action) audited")
                 }
             }

@@ -2,8 +2,19 @@ import Foundation
 import PostgresClient
 
 extension Events {
-    /// Everyone registered or waiting (staff): those with a place first, each group in order of arrival.
+    /// Everyone registered or waiting (staff): those with a place first, each group in order of
+    /// arrival. Who comes is personal data, so the reading is audited.
     public func participants(of id: UUID, by actor: Actor) async throws -> [Participant] {
+        try Access.require(actor, .manageEvents)
+        let participants = try await self.participantRows(of: id, by: actor)
+        try await self.audit.record(
+            AuditEvent(actor: actor.accountID, action: "event.participants.list", target: "event:\(id)", details: ["rows": String(participants.count)])
+        )
+        return participants
+    }
+
+    /// The participant list, unaudited (callers audit what they do with it).
+    func participantRows(of id: UUID, by actor: Actor) async throws -> [Participant] {
         try Access.require(actor, .manageEvents)
         _ = try await self.visible(id, by: actor)
         // The line index (event_id, status, position) serves this.
@@ -30,7 +41,7 @@ extension Events {
     public func exportParticipants(of id: UUID, by actor: Actor) async throws -> String {
         try Access.require(actor, .manageEvents)
         let event = try await self.read(id, by: actor)
-        let participants = try await self.participants(of: id, by: actor).filter(\.registration.status.hasPlace)
+        let participants = try await self.participantRows(of: id, by: actor).filter(\.registration.status.hasPlace)
         try await self.audit.record(
             AuditEvent(actor: actor.accountID, action: "event.participants.export", target: "event:\(id)", details: ["rows": String(participants.count)])
         )
