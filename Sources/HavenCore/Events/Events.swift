@@ -16,6 +16,9 @@ public struct Events: Sendable {
     public static let answerLimit = 2_000
     public static let messageLimit = 2_000
 
+    /// - Parameters:
+    ///   - forums: where follow-up topics are opened, and whose notifications inbox participants are told through
+    ///   - documents: the libraries whose documents may be attached as material
     public init(pool: PostgresPool, forums: Forums, documents: Documents) {
         self.pool = pool
         self.audit = AuditLog(pool: pool)
@@ -73,7 +76,7 @@ public struct Events: Sendable {
         return try await self.read(id, by: actor)
     }
 
-    /// The events the actor may see, soonest last (newest first): all for staff; for members,
+    /// The events the actor may see, latest start first: all for staff; for members,
     /// those whose audience includes one of their organisations.
     public func list(by actor: Actor) async throws -> [Event] {
         let stored = try await self.load(nil, for: actor).filter { Access.decide(actor, .readEvent(invited: $0.invited)) == .allow }
