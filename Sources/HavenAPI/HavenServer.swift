@@ -17,9 +17,9 @@ public enum HavenServer {
             + OrganisationRoutes.routes(services: services)
             + ForumRoutes.routes(services: services)
             + ModerationRoutes.routes(services: services)
+            + EventRoutes.routes(services: services)
             + DocumentRoutes.routes(services: services)
             + ConsultationRoutes.routes(services: services)
-            + EventRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

@@ -192,12 +192,6 @@ import Testing
             "patch /moderation/topics/{id}": ["pinned": true],
             "post /moderation/topics/{id}/merge": ["into": ids["{into}"] ?? ""],
             "post /moderation/documents/{id}/versions/{version}/decision": ["decision": "approve"],
-            "post /consultations": [
-                "titles": ["en": "Matrix consultation"], "questions": [["prompts": ["en": "Why?"]]], "audience": ["all": true],
-                "opens_at": Date().addingTimeInterval(-60).formatted(.iso8601), "closes_at": Date().addingTimeInterval(86_400).formatted(.iso8601),
-            ],
-            "put /consultations/{id}/contributions/{organisationId}": ["answers": ["q1": "Because."]],
-            "put /consultations/{id}/contributions/{organisationId}/publication": ["publication": "named"],
             "post /events": [
                 "kind": "webinar", "titles": ["en": "Matrix webinar"], "audience": ["all": true], "time_zone": "Europe/Vienna",
                 "starts_at": Date().addingTimeInterval(86_400).formatted(.iso8601), "ends_at": Date().addingTimeInterval(90_000).formatted(.iso8601),
@@ -209,6 +203,12 @@ import Testing
             "post /events/{id}/follow-up": [
                 "category_id": ids["{category}"] ?? "", "title": "Matrix follow-up", "body": "What did you take home?", "language": "en",
             ],
+            "post /consultations": [
+                "titles": ["en": "Matrix consultation"], "questions": [["prompts": ["en": "Why?"]]], "audience": ["all": true],
+                "opens_at": Date().addingTimeInterval(-60).formatted(.iso8601), "closes_at": Date().addingTimeInterval(86_400).formatted(.iso8601),
+            ],
+            "put /consultations/{id}/contributions/{organisationId}": ["answers": ["q1": "Because."]],
+            "put /consultations/{id}/contributions/{organisationId}/publication": ["publication": "named"],
         ]
         return bodies[key]
     }
@@ -321,6 +321,10 @@ import Testing
                     )
                     try await pool.execute("INSERT INTO group_members (group_id, account_id) VALUES (\(group), \(target)) ON CONFLICT DO NOTHING")
                     var ids: [String: String] = ["{id}": target.uuidString, "{accountId}": target.uuidString]
+                    // The event: no registrations but, for the routes that act on one, the member's for A.
+                    try await pool.execute("DELETE FROM event_registrations WHERE event_id = \(event)")
+                    try await pool.execute("DELETE FROM event_materials WHERE event_id = \(event)")
+                    try await pool.execute("UPDATE events SET follow_up_topic_id = NULL WHERE id = \(event)")
                     // The forum fixtures, as they were.
                     try await pool.execute("DELETE FROM forum_post_revisions WHERE post_id = \(post)")
                     try await pool.execute("UPDATE forum_posts SET state = 'published', version = 1 WHERE id = \(post)")
@@ -345,24 +349,7 @@ import Testing
                             """
                         )
                     }
-                    // The event: no registrations but, for the routes that act on one, the member's for A.
-                    try await pool.execute("DELETE FROM event_registrations WHERE event_id = \(event)")
-                    try await pool.execute("DELETE FROM event_materials WHERE event_id = \(event)")
-                    try await pool.execute("UPDATE events SET follow_up_topic_id = NULL WHERE id = \(event)")
                     switch key {
-                    case let key where key.contains("/events/{id}"):
-                        ids["{id}"] = event.uuidString
-                        ids["{document}"] = document.uuidString
-                        ids["{category}"] = category.uuidString
-                        if key.contains("{registrationId}") {
-                            let registration = try await pool.query(
-                                """
-                                INSERT INTO event_registrations (event_id, account_id, organisation_id, registered_by, status)
-                                VALUES (\(event), \(memberID), \(a), \(memberID), 'registered') RETURNING id
-                                """
-                            ).first?.decode(column: 0, as: UUID.self)
-                            ids["{registrationId}"] = registration?.uuidString
-                        }
                     case let key where key.contains("/consultations/{id}"):
                         ids["{id}"] = consultation.uuidString
                         ids["{organisationId}"] = a.uuidString
@@ -421,6 +408,19 @@ import Testing
                         let session = try await pool.query("SELECT id FROM sessions WHERE account_id = \(target) LIMIT 1")
                             .first?.decode(column: 0, as: UUID.self)
                         ids["{id}"] = (session ?? UUID()).uuidString
+                    case let key where key.contains("/events/{id}"):
+                        ids["{id}"] = event.uuidString
+                        ids["{document}"] = document.uuidString
+                        ids["{category}"] = category.uuidString
+                        if key.contains("{registrationId}") {
+                            let registration = try await pool.query(
+                                """
+                                INSERT INTO event_registrations (event_id, account_id, organisation_id, registered_by, status)
+                                VALUES (\(event), \(memberID), \(a), \(memberID), 'registered') RETURNING id
+                                """
+                            ).first?.decode(column: 0, as: UUID.self)
+                            ids["{registrationId}"] = registration?.uuidString
+                        }
                     default:
                         break
                     }

@@ -59,6 +59,15 @@ public struct ProblemKind: Sendable, Hashable {
     public static let emptyAudience = ProblemKind(
         slug: "empty-audience", title: "The audience selects no active organisation", status: .unprocessableContent
     )
+    public static let unknownTimeZone = ProblemKind(
+        slug: "unknown-time-zone", title: "The time zone is not a known IANA time zone", status: .unprocessableContent
+    )
+    public static let alreadyRegistered = ProblemKind(
+        slug: "already-registered", title: "Already registered for this event", status: .conflict
+    )
+    public static let registrationClosed = ProblemKind(
+        slug: "registration-closed", title: "The event has started: registrations no longer change", status: .conflict
+    )
     public static let unknownQuestion = ProblemKind(
         slug: "unknown-question", title: "An answer names a question the consultation does not have", status: .unprocessableContent
     )
@@ -70,15 +79,6 @@ public struct ProblemKind: Sendable, Hashable {
     )
     public static let contributionNotSubmitted = ProblemKind(
         slug: "contribution-not-submitted", title: "Only a submitted contribution can be published", status: .conflict
-    )
-    public static let unknownTimeZone = ProblemKind(
-        slug: "unknown-time-zone", title: "The time zone is not a known IANA time zone", status: .unprocessableContent
-    )
-    public static let alreadyRegistered = ProblemKind(
-        slug: "already-registered", title: "Already registered for this event", status: .conflict
-    )
-    public static let registrationClosed = ProblemKind(
-        slug: "registration-closed", title: "The event has started: registrations no longer change", status: .conflict
     )
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)

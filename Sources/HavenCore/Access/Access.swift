@@ -69,13 +69,15 @@ public enum Access {
             return administrator || member(of: id) ? .allow : .hide
         case .searchForums:
             return .allow
-        case .manageCategories, .configureDocumentVetting, .manageConsultations, .manageEvents:
+        case .manageCategories, .configureDocumentVetting, .manageConsultations:
             return administrator ? .allow : .deny
         case .readConsultation(let invited, let opened):
             return administrator || (opened && invited.contains(where: member(of:))) ? .allow : .hide
         case .contribute(let organisation, let invited, let submitting):
             guard invited && member(of: organisation) else { return .hide }
             return !submitting || admin(of: organisation) ? .allow : .deny
+        case .manageEvents:
+            return administrator ? .allow : .deny
         case .readEvent(let invited):
             return administrator || invited.contains(where: member(of:)) ? .allow : .hide
         case .registerColleague(let organisation, let invited):
