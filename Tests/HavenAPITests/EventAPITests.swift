@@ -200,6 +200,8 @@ import Testing
                 #expect(rows.first == "\"registration_id\",\"status\",\"name\",\"email\",\"organisation\",\"registered_at\",\"q1\"")
                 #expect(export.text.contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"") && export.text.contains("\"'-1+1\""))
                 #expect(export.text.contains("member@example.org") && !export.text.contains("late@example.org"))
+                // The member registered without naming an organisation: they come for their one invited organisation.
+                #expect(rows.filter { $0.contains("\"Kenya CSO\"") }.count == 2, "\(export.text)")
                 #expect(try await Self.audited("event.participants.export", on: pool) == 1)
 
                 // A message reaches those with a place through their notifications, not the waiting list.

@@ -15,6 +15,9 @@ extension Events {
         let participant = account ?? actor.accountID
         let found = try await self.load(id, for: actor).first
         let invited = found?.invited ?? []
+        // A member of one invited organisation comes for it, unless they say otherwise.
+        var organisation = organisation
+        if organisation == nil, participant == actor.accountID, invited.count == 1 { organisation = invited.first }
         if participant == actor.accountID {
             try Access.require(actor, .readEvent(invited: invited))
             if let organisation, !(invited.contains(organisation) && actor.memberships[organisation] != nil) {
