@@ -17,6 +17,7 @@ public enum HavenServer {
             + OrganisationRoutes.routes(services: services)
             + ForumRoutes.routes(services: services)
             + ModerationRoutes.routes(services: services)
+            + EventRoutes.routes(services: services)
             + DocumentRoutes.routes(services: services)
             + ConsultationRoutes.routes(services: services)
             + OutreachRoutes.routes(services: services)

@@ -138,6 +138,21 @@ import Testing
         "put /consultations/{id}/synthesis": administrators, "get /consultations/{id}/published": organisationMembers,
         "post /consultations/{id}/contributions/{organisationId}/submit": organisationAdminContribution,
         "put /consultations/{id}/contributions/{organisationId}/publication": organisationAdminContribution,
+        "get /events": signedInRead, "post /events": administrators,
+        // An event for organisation A: A's members and staff see it and its calendar.
+        "get /events/{id}": organisationMembers, "get /events/{id}/calendar": organisationMembers,
+        // They register themselves (not with a read-only token); others are not told it exists.
+        "post /events/{id}/registrations": row(.hidden, [
+            .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .allowed, .organisationAdmin: .allowed, .administrator: .allowed,
+        ]),
+        // The member's registration for A: the member, A's admins and staff cancel it.
+        "delete /events/{id}/registrations/{registrationId}": row(.hidden, [
+            .anonymous: .refused, .disabled: .refused, .readToken: .refused, .member: .allowed, .organisationAdmin: .allowed, .administrator: .allowed,
+        ]),
+        "post /events/{id}/registrations/{registrationId}/confirm": administrators,
+        "get /events/{id}/participants": administrators, "get /events/{id}/participants/export": administrators,
+        "post /events/{id}/messages": administrators, "post /events/{id}/materials": administrators,
+        "put /events/{id}/report": administrators, "post /events/{id}/follow-up": administrators,
         // The version waits for a moderator: its uploader sees it (and is refused), other members do not.
         "post /moderation/documents/{id}/versions/{version}/decision": row(.refused, [
             .member: .hidden, .otherOrganisationMember: .hidden, .moderator: .allowed, .administrator: .allowed,
@@ -184,6 +199,17 @@ import Testing
             "patch /moderation/topics/{id}": ["pinned": true],
             "post /moderation/topics/{id}/merge": ["into": ids["{into}"] ?? ""],
             "post /moderation/documents/{id}/versions/{version}/decision": ["decision": "approve"],
+            "post /events": [
+                "kind": "webinar", "titles": ["en": "Matrix webinar"], "audience": ["all": true], "time_zone": "Europe/Vienna",
+                "starts_at": Date().addingTimeInterval(86_400).formatted(.iso8601), "ends_at": Date().addingTimeInterval(90_000).formatted(.iso8601),
+            ],
+            "post /events/{id}/registrations": [:],
+            "post /events/{id}/messages": ["message": "Matrix message."],
+            "post /events/{id}/materials": ["document_id": ids["{document}"] ?? ""],
+            "put /events/{id}/report": ["report": ["en": "Matrix report."]],
+            "post /events/{id}/follow-up": [
+                "category_id": ids["{category}"] ?? "", "title": "Matrix follow-up", "body": "What did you take home?", "language": "en",
+            ],
             "post /consultations": [
                 "titles": ["en": "Matrix consultation"], "questions": [["prompts": ["en": "Why?"]]], "audience": ["all": true],
                 "opens_at": Date().addingTimeInterval(-60).formatted(.iso8601), "closes_at": Date().addingTimeInterval(86_400).formatted(.iso8601),
@@ -287,6 +313,14 @@ import Testing
                 ])
                 let consultation = try #require(UUID(uuidString: opened.json["id"] as? String ?? ""), "\(opened.text)")
 
+                // An event for organisation A.
+                let published = try await admin.send("POST", "/events", json: [
+                    "kind": "workshop", "titles": ["en": "Matrix workshop"], "audience": ["organisations": [a.uuidString]], "time_zone": "Africa/Nairobi",
+                    "starts_at": Date().addingTimeInterval(86_400).formatted(.iso8601), "ends_at": Date().addingTimeInterval(90_000).formatted(.iso8601),
+                    "link": "https://meet.example.org/matrix",
+                ])
+                let event = try #require(UUID(uuidString: published.json["id"] as? String ?? ""), "\(published.text)")
+
                 /// Puts back what an allowed destructive call changed, and makes the ids it needs.
                 func prepare(_ key: String) async throws -> [String: String] {
                     try await pool.execute("UPDATE organisations SET status = 'active' WHERE id = ANY(\([a, b, c]))")
@@ -300,6 +334,10 @@ import Testing
                     )
                     try await pool.execute("INSERT INTO group_members (group_id, account_id) VALUES (\(group), \(target)) ON CONFLICT DO NOTHING")
                     var ids: [String: String] = ["{id}": target.uuidString, "{accountId}": target.uuidString]
+                    // The event: no registrations but, for the routes that act on one, the member's for A.
+                    try await pool.execute("DELETE FROM event_registrations WHERE event_id = \(event)")
+                    try await pool.execute("DELETE FROM event_materials WHERE event_id = \(event)")
+                    try await pool.execute("UPDATE events SET follow_up_topic_id = NULL WHERE id = \(event)")
                     // The forum fixtures, as they were.
                     try await pool.execute("DELETE FROM forum_post_revisions WHERE post_id = \(post)")
                     try await pool.execute("UPDATE forum_posts SET state = 'published', version = 1 WHERE id = \(post)")
@@ -403,6 +441,19 @@ import Testing
                         let session = try await pool.query("SELECT id FROM sessions WHERE account_id = \(target) LIMIT 1")
                             .first?.decode(column: 0, as: UUID.self)
                         ids["{id}"] = (session ?? UUID()).uuidString
+                    case let key where key.contains("/events/{id}"):
+                        ids["{id}"] = event.uuidString
+                        ids["{document}"] = document.uuidString
+                        ids["{category}"] = category.uuidString
+                        if key.contains("{registrationId}") {
+                            let registration = try await pool.query(
+                                """
+                                INSERT INTO event_registrations (event_id, account_id, organisation_id, registered_by, status)
+                                VALUES (\(event), \(memberID), \(a), \(memberID), 'registered') RETURNING id
+                                """
+                            ).first?.decode(column: 0, as: UUID.self)
+                            ids["{registrationId}"] = registration?.uuidString
+                        }
                     default:
                         break
                     }

@@ -59,6 +59,15 @@ public struct ProblemKind: Sendable, Hashable {
     public static let emptyAudience = ProblemKind(
         slug: "empty-audience", title: "The audience selects no active organisation", status: .unprocessableContent
     )
+    public static let unknownTimeZone = ProblemKind(
+        slug: "unknown-time-zone", title: "The time zone is not a known IANA time zone", status: .unprocessableContent
+    )
+    public static let alreadyRegistered = ProblemKind(
+        slug: "already-registered", title: "Already registered for this event", status: .conflict
+    )
+    public static let registrationClosed = ProblemKind(
+        slug: "registration-closed", title: "The event has started: registrations no longer change", status: .conflict
+    )
     public static let unknownQuestion = ProblemKind(
         slug: "unknown-question", title: "An answer names a question the consultation does not have", status: .unprocessableContent
     )

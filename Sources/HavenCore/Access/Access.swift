@@ -76,6 +76,16 @@ public enum Access {
         case .contribute(let organisation, let invited, let submitting):
             guard invited && member(of: organisation) else { return .hide }
             return !submitting || admin(of: organisation) ? .allow : .deny
+        case .manageEvents:
+            return administrator ? .allow : .deny
+        case .readEvent(let invited):
+            return administrator || invited.contains(where: member(of:)) ? .allow : .hide
+        case .registerColleague(let organisation, let invited):
+            guard invited && member(of: organisation) else { return .hide }
+            return admin(of: organisation) ? .allow : .deny
+        case .cancelRegistration(let account, let organisation):
+            if administrator || account == actor.accountID { return .allow }
+            return organisation.map(admin(of:)) == true ? .allow : .hide
         case .readCategory(let rules):
             return sees(rules) ? .allow : .hide
         case .postInCategory(let rules):

@@ -83,4 +83,16 @@ public enum Permission: Sendable, Equatable {
     /// Draft the contribution of `organisation` (its members) or, `submitting`, submit it and
     /// consent to its publication (its admins); `invited` says whether the consultation asks it.
     case contribute(organisation: UUID, invited: Bool, submitting: Bool)
+
+    // Events
+    /// Publish events; confirm, list, export and message their participants; attach material, a
+    /// report and a follow-up topic.
+    case manageEvents
+    /// See an event whose audience includes the organisations `invited`, and register oneself.
+    case readEvent(invited: Set<UUID>)
+    /// Register a colleague for an event on behalf of `organisation` (its admins);
+    /// `invited` says whether the event's audience includes it.
+    case registerColleague(organisation: UUID, invited: Bool)
+    /// Cancel the registration of `account`, made for `organisation` (if any).
+    case cancelRegistration(account: UUID, organisation: UUID?)
 }

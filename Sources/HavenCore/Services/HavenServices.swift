@@ -11,6 +11,7 @@ public struct HavenServices: Sendable {
     public let audit: AuditLog
     public let forums: Forums
     public let documents: Documents
+    public let events: Events
     public let digests: Digests
     public let consultations: Consultations
     public let outreach: Outreach
@@ -30,6 +31,7 @@ public struct HavenServices: Sendable {
         self.audit = AuditLog(pool: pool)
         self.forums = Forums(pool: pool, configuration: forums, notifications: notifications ?? accounts.notifications.configuration)
         self.documents = Documents(pool: pool, keys: documentKeys, configuration: documents, forums: self.forums)
+        self.events = Events(pool: pool, forums: self.forums, documents: self.documents)
         self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
         self.outreach = Outreach(pool: pool)
         self.consultations = Consultations(pool: pool, documents: self.documents, notifications: self.forums.notifications)
