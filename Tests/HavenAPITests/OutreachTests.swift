@@ -35,6 +35,17 @@ import Testing
                 let consultation = try await staff.send("POST", "/consultations", json: ConsultationAPITests.draft(audience: ["countries": ["KE", "JO"]]))
                 let consultationID = try #require(consultation.json["id"] as? String, "\(consultation.text)")
                 #expect(try await kenyaAdmin.send("POST", "/consultations/\(consultationID)/contributions/\(kenya)/submit").status == 200)
+                // Kenya comes to an event that has since ended; Jordan registered and cancelled.
+                let event = try await staff.send("POST", "/events", json: EventAPITests.draft(audience: ["countries": ["KE", "JO"]]))
+                let eventID = try #require(event.json["id"] as? String, "\(event.text)")
+                let kenyaPlace = try await kenyaAdmin.send("POST", "/events/\(eventID)/registrations", json: ["organisation_id": kenya])
+                #expect(kenyaPlace.status == 201, "\(kenyaPlace.text)")
+                let jordanPlace = try await jordanAdmin.send("POST", "/events/\(eventID)/registrations", json: ["organisation_id": jordan])
+                let jordanRegistration = try #require(jordanPlace.json["id"] as? String, "\(jordanPlace.text)")
+                #expect(try await jordanAdmin.send("DELETE", "/events/\(eventID)/registrations/\(jordanRegistration)").status < 300)
+                try await database.pool.execute(
+                    "UPDATE events SET starts_at = now() - interval '2 days', ends_at = now() - interval '1 day' WHERE id = \(UUID(uuidString: eventID))"
+                )
 
                 func search(_ query: String) async throws -> (ids: [String], reply: HTTPProbe.Reply) {
                     let reply = try await staff.send("GET", "/outreach/organisations\(query)")
@@ -60,8 +71,10 @@ import Testing
                 let kenyaEntry = entries.first { ($0["organisation"] as? [String: Any])?["id"] as? String == kenya }
                 #expect(kenyaEntry?["region"] as? String == "africa" && kenyaEntry?["members"] as? Int == 1)
                 #expect(kenyaEntry?["consultations_invited"] as? Int == 1 && kenyaEntry?["consultations_answered"] as? Int == 1)
+                #expect(kenyaEntry?["events_attended"] as? Int == 1)
                 let jordanEntry = entries.first { ($0["organisation"] as? [String: Any])?["id"] as? String == jordan }
                 #expect(jordanEntry?["consultations_invited"] as? Int == 1 && jordanEntry?["consultations_answered"] as? Int == 0)
+                #expect(jordanEntry?["events_attended"] as? Int == 0)
                 let audience = try #require(reply.json["audience"] as? [String: Any])
                 #expect(Set(audience["organisations"] as? [String] ?? []) == Set(ids))
                 // That audience, as given, opens a consultation that France does not see.

@@ -26,7 +26,9 @@ public struct Outreach: Sendable {
                 (SELECT count(*) FROM consultations c WHERE c.opens_at <= now()
                     AND (c.audience_all OR o.id = ANY(c.audience_organisations) OR o.country = ANY(c.audience_countries)
                          OR o.thematic_areas && c.audience_thematic_areas))::int,
-                (SELECT count(*) FROM consultation_contributions k WHERE k.organisation_id = o.id AND k.submitted_at IS NOT NULL)::int
+                (SELECT count(*) FROM consultation_contributions k WHERE k.organisation_id = o.id AND k.submitted_at IS NOT NULL)::int,
+                (SELECT count(DISTINCT e.id) FROM events e JOIN event_registrations g ON g.event_id = e.id
+                 WHERE e.ends_at <= now() AND g.organisation_id = o.id AND g.status IN ('registered', 'confirmed'))::int
             FROM organisations o LEFT JOIN country_regions r ON r.country = o.country
             WHERE (cardinality(\(filter.countries)::text[]) = 0 OR o.country = ANY(\(filter.countries)))
               AND (cardinality(\(filter.regions)::text[]) = 0 OR r.region = ANY(\(filter.regions)))
@@ -39,10 +41,10 @@ public struct Outreach: Sendable {
             """
         )
         return try rows.map { row in
-            let (region, members, invited, answered) = try row.decode((String?, Int32, Int32, Int32).self, startingAt: 9)
+            let (region, members, invited, answered, attended) = try row.decode((String?, Int32, Int32, Int32, Int32).self, startingAt: 9)
             return OutreachEntry(
                 organisation: try Organisations.organisation(from: row), region: region, members: Int(members),
-                consultationsInvited: Int(invited), consultationsAnswered: Int(answered), eventsAttended: 0
+                consultationsInvited: Int(invited), consultationsAnswered: Int(answered), eventsAttended: Int(attended)
             )
         }
     }

@@ -9,6 +9,6 @@ public struct OutreachEntry: Sendable, Equatable {
     public let consultationsInvited: Int
     /// Contributions it submitted.
     public let consultationsAnswered: Int
-    /// Events that have ended with at least one of its members holding a place.
+    /// Events that have ended with someone holding a place on its behalf (registered or confirmed).
     public let eventsAttended: Int
 }
