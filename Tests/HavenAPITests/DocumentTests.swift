@@ -472,56 +472,17 @@ import Testing
                 let chunks = size / smallChunks().chunkSize
 
                 // A client that reads one mebibyte, stops for eight seconds, then reads the rest.
-                let folder = FileManager.default.temporaryDirectory.appending(path: "slow-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let output = folder.appending(path: "client.log")
-                let script = """
-                    import socket, ssl, sys, time
-                    port, ca, path, token = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-                    context = ssl.create_default_context(cafile=ca)
-                    with socket.create_connection(("127.0.0.1", port)) as raw, context.wrap_socket(raw, server_hostname="localhost") as s:
-                        s.sendall(f"GET {path} HTTP/1.1\\r\\nHost: localhost\\r\\nAuthorization: Bearer {token}\\r\\nConnection: close\\r\\n\\r\\n".encode())
-                        received = 0
-                        while received < 1 << 20:
-                            received += len(s.recv(16384))
-                        print("paused", flush=True)
-                        time.sleep(8)
-                        while True:
-                            chunk = s.recv(262144)
-                            if not chunk:
-                                break
-                            received += len(chunk)
-                        print("received", received, flush=True)
-                    """
-                let port = try #require(server.baseURL.port)
-                let client = try ChildProcess(
-                    "/usr/bin/python3", ["-c", script, String(port), TestCertificate.files.certificate, "/documents/\(id)/content", try #require(staff.sessionToken)],
-                    output: output.path
-                )
-                func log() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-                for _ in 0..<200 where !log().contains("paused") && client.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-                #expect(log().contains("paused"), "\(log())")
+                let client = try await PausingClient.start(server, path: "/documents/\(id)/content", token: staff.sessionToken)
+                #expect(client.log.contains("paused"), "\(client.log)")
                 // While the client does not read, the server stops reading too: what it has read is
                 // what the socket buffers and the read-ahead hold, not the file.
-                // (On a busy machine it may take a moment to fill them: wait until a full second
-                // passes without a chunk read.)
-                var during = server.services.documents.chunksRead
-                var stable = false
-                for _ in 0..<12 where !stable {
-                    try await Task.sleep(for: .milliseconds(500))
-                    let before = during
-                    try await Task.sleep(for: .milliseconds(1_000))
-                    during = server.services.documents.chunksRead
-                    stable = during == before
-                }
+                let (during, stable) = try await settled { server.services.documents.chunksRead }
                 #expect(stable, "the server kept reading while the client paused: \(during) chunks")
                 // (Measured: 47 of 192 chunks, the kernel's socket buffers and the read-ahead.)
                 #expect(during > 0 && during < chunks / 2, "read \(during) of \(chunks) chunks for a client that took 1 MiB")
-                #expect(await client.wait() == 0)
-                let total = log().split(separator: "\n").last { $0.hasPrefix("received") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+                let total = await client.finish() ?? 0
                 // The headers come first; the body is the whole file.
-                #expect(total > size && total < size + 4_096, "\(log())")
+                #expect(total > size && total < size + 4_096, "\(client.log)")
                 #expect(server.services.documents.chunksRead <= chunks)
             }
         }

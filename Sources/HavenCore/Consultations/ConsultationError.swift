@@ -27,3 +27,18 @@ public enum ConsultationError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ConsultationError {
+    /// A form's failure, said as this error.
+    init(_ failure: Form.Failure) {
+        switch failure {
+        case .invalid(let field, let reason): self = .invalid(field: field, reason)
+        case .unknownQuestion(let id): self = .unknownQuestion(id)
+        }
+    }
+
+    /// Runs `check`, saying its failure as this error.
+    static func form<Value>(_ check: () throws(Form.Failure) -> Value) throws(ConsultationError) -> Value {
+        do { return try check() } catch { throw ConsultationError(error) }
+    }
+}

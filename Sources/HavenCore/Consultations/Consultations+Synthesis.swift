@@ -16,7 +16,7 @@ extension Consultations {
     /// six languages, for its audience to read.
     public func publishSynthesis(_ texts: [String: String], of id: UUID, by actor: Actor) async throws -> Consultation {
         try Access.require(actor, .manageConsultations)
-        let checked = try ConsultationDraft.texts(texts, "synthesis", limit: 50_000, required: true)
+        let checked = try ConsultationError.form { () throws(Form.Failure) in try Form.texts(texts, "synthesis", limit: 50_000, required: true) }
         try await self.pool.withTransaction { connection in
             let closed = try await connection.query("SELECT now() >= closes_at FROM consultations WHERE id = \(id) FOR UPDATE").first
             guard let closed else { throw AccountError.notFound }

@@ -100,7 +100,7 @@ public struct Consultations: Sendable {
     /// Replaces the draft's answers, while the consultation is open and the draft not submitted.
     public func saveAnswers(_ answers: [String: String], to id: UUID, of organisation: UUID, by actor: Actor) async throws -> Contribution {
         let consultation = try await self.contributing(to: id, as: organisation, submitting: false, by: actor)
-        let answers = try Self.checked(answers, for: consultation)
+        let answers = try ConsultationError.form { () throws(Form.Failure) in try Form.answers(answers, to: consultation.questions, limit: Self.answerLimit) }
         return try await self.changing(consultation, organisation, by: actor, action: "consultation.contribution.save") { connection in
             try await connection.execute(
                 """
@@ -205,20 +205,6 @@ public struct Consultations: Sendable {
             guard let contribution = try await self.loadContribution(consultation.id, organisation, on: connection) else { throw AccountError.notFound }
             return contribution
         }
-    }
-
-    /// Answers to the consultation's own questions only, each within the limit, choices among theirs.
-    static func checked(_ answers: [String: String], for consultation: Consultation) throws(ConsultationError) -> [String: String] {
-        var checked: [String: String] = [:]
-        for (id, answer) in answers {
-            guard let question = consultation.questions.first(where: { $0.id == id }) else { throw .unknownQuestion(id) }
-            guard let answer = answer.trimmed(fitting: 0...Self.answerLimit) else { throw .invalid(field: "answers.\(id)", "at most \(Self.answerLimit) characters") }
-            if let choices = question.choices, !answer.isEmpty, !choices.contains(answer) {
-                throw .invalid(field: "answers.\(id)", "one of the question's choices")
-            }
-            if !answer.isEmpty { checked[id] = answer }
-        }
-        return checked
     }
 
     func load(_ id: UUID) async throws -> Consultation? {

@@ -30,3 +30,18 @@ public enum EventError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension EventError {
+    /// A form's failure, said as this error.
+    init(_ failure: Form.Failure) {
+        switch failure {
+        case .invalid(let field, let reason): self = .invalid(field: field, reason)
+        case .unknownQuestion(let id): self = .unknownQuestion(id)
+        }
+    }
+
+    /// Runs `check`, saying its failure as this error.
+    static func form<Value>(_ check: () throws(Form.Failure) -> Value) throws(EventError) -> Value {
+        do { return try check() } catch { throw EventError(error) }
+    }
+}

@@ -31,7 +31,7 @@ extension Events {
             try Access.require(actor, .registerColleague(organisation: organisation, invited: invited.contains(organisation)))
         }
         guard let event = found?.event else { throw AccountError.notFound }
-        let answers = try Self.checked(answers, for: event.questions)
+        let answers = try EventError.form { () throws(Form.Failure) in try Form.answers(answers, to: event.questions, limit: Self.answerLimit) }
         guard event.isOpen(at: Date()) else { throw EventError.registrationClosed }
 
         let registrationID = try await self.pool.withTransaction { connection in
@@ -189,19 +189,5 @@ extension Events {
         ).first
         guard let row else { throw AccountError.notFound }
         return try Self.registration(from: row)
-    }
-
-    /// Answers to the event's own questions only, each within the limit, choices among theirs.
-    static func checked(_ answers: [String: String], for questions: [ConsultationQuestion]) throws(EventError) -> [String: String] {
-        var checked: [String: String] = [:]
-        for (id, answer) in answers {
-            guard let question = questions.first(where: { $0.id == id }) else { throw .unknownQuestion(id) }
-            guard let answer = answer.trimmed(fitting: 0...Self.answerLimit) else { throw .invalid(field: "answers.\(id)", "at most \(Self.answerLimit) characters") }
-            if let choices = question.choices, !answer.isEmpty, !choices.contains(answer) {
-                throw .invalid(field: "answers.\(id)", "one of the question's choices")
-            }
-            if !answer.isEmpty { checked[id] = answer }
-        }
-        return checked
     }
 }

@@ -110,7 +110,7 @@ extension Events {
     /// Replaces the event's report, by language (staff); an empty one removes it.
     public func setReport(_ report: [String: String], of id: UUID, by actor: Actor) async throws -> Event {
         try Access.require(actor, .manageEvents)
-        let report = try EventDraft.texts(report, "report", limit: 20_000, required: false)
+        let report = try EventError.form { () throws(Form.Failure) in try Form.texts(report, "report", limit: 20_000, required: false) }
         _ = try await self.visible(id, by: actor)
         try await self.pool.withTransaction { connection in
             try await connection.execute("UPDATE events SET report = \(try Self.json(report))::jsonb WHERE id = \(id)")
