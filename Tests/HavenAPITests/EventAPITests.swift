@@ -197,11 +197,11 @@ import Testing
                 #expect(export.status == 200 && export.header("Content-Type")?.hasPrefix("text/csv") == true, "\(export.text)")
                 let rows = export.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
                 #expect(rows.count == 3, "\(export.text)")
-                #expect(rows.first == "\"registration_id\",\"status\",\"name\",\"email\",\"organisation\",\"registered_at\",\"q1\"")
-                #expect(export.text.contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"") && export.text.contains("\"'-1+1\""))
+                #expect(rows.first == CSV.byteOrderMark + "registration_id,status,name,email,organisation,registered_at,q1")
+                #expect(export.text.contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"") && export.text.contains(",'-1+1"))
                 #expect(export.text.contains("member@example.org") && !export.text.contains("late@example.org"))
                 // The member registered without naming an organisation: they come for their one invited organisation.
-                #expect(rows.filter { $0.contains("\"Kenya CSO\"") }.count == 2, "\(export.text)")
+                #expect(rows.filter { $0.contains(",Kenya CSO,") }.count == 2, "\(export.text)")
                 #expect(try await Self.audited("event.participants.export", on: pool) == 1)
 
                 // A message reaches those with a place through their notifications, not the waiting list.

@@ -22,7 +22,10 @@ import Testing
     }
 
     @Test func concurrentRegistrationsFillTheCapacityExactlyAndTheRestWaitInOrder() async throws {
-        try await TestDatabase.with { database in
+        // The registrations queue on the event's row lock, each holding a connection meanwhile: on a
+        // loaded machine (a CI run beside the whole suite) the last waited more than the default 10 s
+        // for one. This checks exclusion and order, not latency.
+        try await TestDatabase.with(acquireTimeout: .seconds(120)) { database in
             let pool = database.pool
             let events = Self.events(on: pool)
             let kenya = try await ConsultationTests.organisation(country: "KE", on: pool)
@@ -110,11 +113,5 @@ import Testing
         let unfolded = ics.replacing("\r\n ", with: "")
         #expect(unfolded.contains("SUMMARY:" + long.replacing("\\", with: "\\\\").replacing(";", with: "\\;").replacing(",", with: "\\,").replacing("\n", with: "\\n")))
         #expect(!unfolded.contains("LOCATION") && !unfolded.contains("URL:"))
-    }
-
-    @Test func participantCellsThatLookLikeFormulasAreNeutralised() {
-        #expect(Events.csvCell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
-        for text in ["+1", "-2", "@SUM(A1)", "\tx", "\rx"] { #expect(Events.csvCell(text).hasPrefix("\"'")) }
-        #expect(Events.csvCell("Amina") == "\"Amina\"")
     }
 }

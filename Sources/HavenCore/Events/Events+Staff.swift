@@ -45,16 +45,17 @@ extension Events {
         try await self.audit.record(
             AuditEvent(actor: actor.accountID, action: "event.participants.export", target: "event:\(id)", details: ["rows": String(participants.count)])
         )
-        var lines = [(["registration_id", "status", "name", "email", "organisation", "registered_at"] + event.questions.map(\.id)).map(Self.csvCell)]
+        var csv = CSV.byteOrderMark + CSV.line(["registration_id", "status", "name", "email", "organisation", "registered_at"] + event.questions.map(\.id))
         for participant in participants {
             let registration = participant.registration
-            let cells = [
-                registration.id.uuidString.lowercased(), registration.status.rawValue, participant.displayName ?? "", participant.email,
-                participant.organisationName ?? "", registration.createdAt.formatted(.iso8601),
-            ] + event.questions.map { registration.answers[$0.id] ?? "" }
-            lines.append(cells.map(Self.csvCell))
+            csv += CSV.line(
+                [
+                    registration.id.uuidString, registration.status.rawValue, participant.displayName ?? "", participant.email,
+                    participant.organisationName ?? "", registration.createdAt.formatted(.iso8601),
+                ] + event.questions.map { registration.answers[$0.id] ?? "" }
+            )
         }
-        return lines.map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return csv
     }
 
     /// Sends the participants with a place a message through their notifications (staff).
@@ -152,13 +153,5 @@ extension Events {
             )
         }
         return try await self.read(id, by: actor)
-    }
-
-    /// One CSV cell (RFC 4180, always quoted); a text a spreadsheet would take for a formula
-    /// (starting with `= + - @`, a tab or a carriage return) is prefixed with `'`.
-    static func csvCell(_ text: String) -> String {
-        var text = text
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { text = "'" + text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }
