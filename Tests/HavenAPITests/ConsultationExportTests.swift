@@ -87,6 +87,7 @@ import Testing
                 let csv = try await staff.send("GET", "/consultations/\(id)/contributions.csv")
                 #expect(csv.status == 200 && csv.header("content-type") == "text/csv; charset=utf-8")
                 #expect(csv.header("content-disposition") == "attachment; filename=\"consultation-\(id).csv\"")
+                #expect(csv.header("cache-control") == "no-store")  // personal data, and shared computers
                 let folder = FileManager.default.temporaryDirectory.appending(path: "export-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: folder) }

@@ -61,13 +61,12 @@ enum ConsultationRoutes {
         var texts: [String: String]
     }
 
-    /// A staff export: never cached, saved under a name that says what it is.
+    /// A staff export, saved under a name that says what it is (never cached, never sniffed: the
+    /// security headers middleware sees to that as for every response).
     static func export(_ id: UUID, _ extension: String, type: String, _ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
         headers[.contentDisposition] = "attachment; filename=\"consultation-\(id.uuidString).\(`extension`)\""
-        headers[.cacheControl] = "private, no-store"
-        headers[.xContentTypeOptions] = "nosniff"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await write(&writer)
             try await writer.finish(nil)

@@ -37,7 +37,7 @@ enum OutreachRoutes {
     /// A comma-separated list whose every item `parse` accepts (nil otherwise, or when empty).
     static func list<Value>(_ parse: @escaping (String) -> Value?) -> (String) -> [Value]? {
         { text in
-            guard text.count <= 1_000 else { return nil }
+            guard text.codePoints <= 1_000 else { return nil }
             let items = text.split(separator: ",", omittingEmptySubsequences: false).map { parse(String($0)) }
             guard !items.isEmpty, items.allSatisfy({ $0 != nil }) else { return nil }
             return items.compactMap { $0 }
