@@ -101,6 +101,11 @@ import Testing
                 // A form without metadata, a body of the wrong type, malformed metadata JSON, an empty file.
                 let noMetadata = try await member.uploadForm(file: DocumentFixtures.url("sample.txt"), metadata: nil)
                 #expect(noMetadata.status == 422, "\(noMetadata.text)")
+                // A form's metadata goes in its part; the query may not carry another, unchecked.
+                let twice = try await member.uploadForm(
+                    file: DocumentFixtures.url("sample.txt"), metadata: libraryMetadata("Notes"), to: "/documents?metadata=%7B%7D"
+                )
+                #expect(twice.status == 422 && twice.json["type"] as? String == "urn:haven:problem:invalid-input", "\(twice.text)")
                 let json = try await member.send("POST", "/documents", json: ["titles": ["en": "x"]])
                 #expect(json.status == 415 && json.json["type"] as? String == "urn:haven:problem:unsupported-media-type", "\(json.text)")
                 let malformed = try await member.probe.send(

@@ -86,6 +86,11 @@ enum DocumentRoutes {
                         )
                         return JSONBody.snakeCase(document, status: .created)
                     }
+                    // The metadata comes once: a form that also names it in the query would leave one
+                    // of the two unchecked and unused.
+                    guard request.uri.queryParameters["metadata"] == nil else {
+                        throw Problem(.invalidInput, detail: "A form carries its metadata in its metadata part, not in the query.")
+                    }
                     var reader = try MultipartReader(request: request)
                     let (fields, file) = try await reader.fields(beforeFile: "file", limit: 64 * 1024)
                     guard let bytes = fields["metadata"] else { throw Problem(.invalidInput, detail: "Send a metadata part before the file part.") }
