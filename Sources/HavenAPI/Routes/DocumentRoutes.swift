@@ -121,6 +121,9 @@ enum DocumentRoutes {
                         let filename = try Self.name(try request.query("filename", Parse.text))
                         document = try await documents.uploadVersion(of: try id(context), filename: filename, body: UploadBody(base: request.body), by: actor, client: client)
                     } else {
+                        guard request.uri.queryParameters["filename"] == nil else {
+                            throw Problem(.invalidInput, detail: "A form names its file in its file part, not in the query.")
+                        }
                         var reader = try MultipartReader(request: request)
                         let (_, file) = try await reader.fields(beforeFile: "file", limit: 64 * 1024)
                         document = try await documents.uploadVersion(
