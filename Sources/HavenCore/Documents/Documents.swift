@@ -133,13 +133,31 @@ public struct Documents: Sendable {
         let moderator = Access.decide(actor, .vetDocuments(rules)) == .allow
         var latest = readable.max { $0.version < $1.version }
         if latest?.uploadedBy != actor.accountID && !moderator { latest?.reason = nil }
-        return Document(
+        var shown = Document(
             id: document.id, space: document.space.kind, spaceId: document.space.id, titles: document.titles,
             descriptions: document.descriptions, language: document.language, thematicAreas: document.thematicAreas,
             organisationId: document.organisationId, licence: document.licence, tags: document.tags, uploaderId: document.uploaderId,
             createdAt: document.createdAt, publishedVersion: document.publishedVersion > 0 ? document.publishedVersion : nil,
-            latest: latest, deleted: document.deleted
+            latest: latest.map { Self.masked($0, rules: rules) }, deleted: document.deleted
         )
+        if Self.hidesUploaders(rules) {
+            shown.uploaderId = nil
+            shown.mine = document.uploaderId != nil && document.uploaderId == actor.accountID
+        }
+        return shown
+    }
+
+    /// Whether a space shows nobody as uploader: a pseudonymous category's (see `Forums+Pseudonyms`).
+    static func hidesUploaders(_ rules: DocumentSpaceRules) -> Bool {
+        if case .category(let category) = rules { category.pseudonymous } else { false }
+    }
+
+    /// The version as shown: without its uploader in a pseudonymous category's space. Only for
+    /// output; the access checks read the stored version.
+    static func masked(_ version: DocumentVersion, rules: DocumentSpaceRules) -> DocumentVersion {
+        var version = version
+        if Self.hidesUploaders(rules) { version.uploadedBy = nil }
+        return version
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
