@@ -2,8 +2,9 @@
 -- of their own in each topic. Everyone, moderators included, reads the pseudonym only; an
 -- administrator may reveal the author of one post, with a reason, audited, and the author is told.
 
--- Set when the category is created or while it holds no topics, so every post in a pseudonymous
--- category was written there under a pseudonym (and none is unmasked by turning it off).
+-- Set when the category is created or while it holds no topics and no documents, so every post
+-- and upload in a pseudonymous category was made under a pseudonym (and none is unmasked by
+-- turning it off).
 ALTER TABLE forum_categories ADD COLUMN pseudonymous boolean NOT NULL DEFAULT false;
 
 -- One author's pseudonym in one topic: random (not derived from the account), stable within the
@@ -18,6 +19,17 @@ CREATE TABLE forum_pseudonyms (
 );
 -- Account deletion and the member's own data export find an account's pseudonyms.
 CREATE INDEX forum_pseudonyms_account ON forum_pseudonyms (account_id);
+
+-- An uploader's pseudonym on one document in a pseudonymous category's space, drawn as above.
+CREATE TABLE document_pseudonyms (
+    document_id uuid NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    pseudonym text NOT NULL CHECK (length(pseudonym) BETWEEN 1 AND 40),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (document_id, account_id),
+    CONSTRAINT document_pseudonyms_unique_in_document UNIQUE (document_id, pseudonym)
+);
+CREATE INDEX document_pseudonyms_account ON document_pseudonyms (account_id);
 
 -- The author of a pseudonymous post learns when an administrator reveals them.
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;

@@ -114,9 +114,15 @@ import Testing
                 #expect(uploaded.status == 201, "\(uploaded.text)")
                 let document = try #require(uploaded.json["id"] as? String).lowercased()
                 #expect(uploaded.json["uploader_id"] == nil && uploaded.json["mine"] as? Bool == true, "\(uploaded.text)")
+                let uploader = try #require(uploaded.json["uploader_pseudonym"] as? String, "\(uploaded.text)")
+                #expect(Self.isPseudonym(uploader))
+                #expect((uploaded.json["latest"] as? [String: Any])?["uploaded_by_pseudonym"] as? String == uploader)
                 #expect(try await moderator.send("POST", "/moderation/documents/\(document)/versions/1/decision", json: ["decision": "approve"]).status == 200)
                 let pending = try await author.uploadRaw(Data("More notes.\n".utf8), metadata: metadata)
                 let pendingDocument = try #require(pending.json["id"] as? String).lowercased()
+                #expect(pending.json["uploader_pseudonym"] as? String != uploader, "a pseudonym per document")
+                let seenByOmar = try await omar.send("GET", "/documents/\(document)")
+                #expect(seenByOmar.json["uploader_pseudonym"] as? String == uploader && seenByOmar.json["mine"] as? Bool == false, "\(seenByOmar.text)")
                 // The digest goes out (as the digest job would send it).
                 try await server.services.pool.execute("UPDATE accounts SET digest_until = digest_until - interval '2 days' WHERE digest <> 'off'")
                 _ = try await server.services.digests.sendDue()
@@ -324,6 +330,15 @@ import Testing
                 let empty = try await admin.send("POST", "/forums/categories", json: ["slug": "not-yet", "names": ["en": "Not yet"]])
                 let emptyID = try #require(empty.json["id"] as? String)
                 #expect(empty.json["pseudonymous"] as? Bool == false)
+                // A document in a category's space holds the setting as a topic does.
+                let withDocument = try #require(try await admin.send("POST", "/forums/categories", json: ["slug": "files-only", "names": ["en": "Files"]])
+                    .json["id"] as? String)
+                let filed = try await omar.uploadRaw(Data("Notes.\n".utf8), metadata: [
+                    "space": "category", "space_id": withDocument, "titles": ["en": "Notes"], "language": "en", "filename": "notes.txt",
+                ])
+                #expect(filed.status == 201, "\(filed.text)")
+                let blocked = try await admin.send("PUT", "/forums/categories/\(withDocument)", json: ["slug": "files-only", "names": ["en": "Files"], "pseudonymous": true])
+                #expect(blocked.status == 409, "\(blocked.text)")
                 let turnedOn = try await admin.send("PUT", "/forums/categories/\(emptyID)", json: ["slug": "not-yet", "names": ["en": "Not yet"], "pseudonymous": true])
                 #expect(turnedOn.status == 200 && turnedOn.json["pseudonymous"] as? Bool == true, "\(turnedOn.text)")
                 let members = try await omar.send("GET", "/forums/categories")

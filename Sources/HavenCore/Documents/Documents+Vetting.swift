@@ -22,7 +22,7 @@ extension Documents {
             guard Access.decide(actor, .vetDocuments(rules)) == .allow else { continue }
             queue.append(DocumentSubmission(
                 documentId: document.id, space: document.space.kind, spaceId: document.space.id, titles: document.titles,
-                version: Self.masked(try Self.storedVersion(from: row, at: 14).version, rules: rules)
+                version: Self.masked(try Self.storedVersion(from: row, at: Self.documentColumnCount).version, rules: rules)
             ))
         }
         return queue

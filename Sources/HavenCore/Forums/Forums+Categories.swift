@@ -48,13 +48,18 @@ extension Forums {
             try await self.pool.withTransaction { connection -> UUID? in
                 // Locked first: a topic being started here holds the row FOR SHARE (see createTopic),
                 // so the emptiness seen below is still true at commit.
+                // Deleted documents count too (they keep their uploader until purged); a rare change, so no index.
                 let current = try await connection.query(
-                    "SELECT pseudonymous, EXISTS (SELECT 1 FROM forum_topics WHERE category_id = \(id)) FROM forum_categories WHERE id = \(id) FOR UPDATE"
+                    """
+                    SELECT pseudonymous, EXISTS (SELECT 1 FROM forum_topics WHERE category_id = \(id))
+                        OR EXISTS (SELECT 1 FROM documents WHERE space_kind = 'category' AND space_id = \(id))
+                    FROM forum_categories WHERE id = \(id) FOR UPDATE
+                    """
                 ).first?.decode((Bool, Bool).self)
-                guard let (pseudonymous, hasTopics) = current else { return nil }
-                if let wanted = draft.pseudonymous, wanted != pseudonymous, hasTopics {
+                guard let (pseudonymous, inUse) = current else { return nil }
+                if let wanted = draft.pseudonymous, wanted != pseudonymous, inUse {
                     throw AccountError.conflict(
-                        "A category becomes pseudonymous, or stops being so, only while it holds no topics: posts written under one rule are never shown under the other."
+                        "A category becomes pseudonymous, or stops being so, only while it holds no topics and no documents: what was written under one rule is never shown under the other."
                     )
                 }
                 let id = try await connection.query(

@@ -16,8 +16,10 @@ import PostgresClient
 //   pseudonymous category are not merged (the merged posts would change pseudonym and so link
 //   the author's two pseudonyms).
 // - A search by author leaves out pseudonymous posts, except the searcher's own.
-// - Documents in a pseudonymous category's space show no uploader (`uploader_id`, `uploaded_by`
-//   left out) to anyone; their uploader reads `mine: true`.
+// - Documents in a pseudonymous category's space name their uploaders by a pseudonym per document
+//   (`uploader_pseudonym`, `uploaded_by_pseudonym`; `uploader_id` and `uploaded_by` left out), drawn
+//   the same way; the uploader reads `mine: true`. The category's setting also waits for its space
+//   to hold no documents.
 // - The audit log (administrators only: moderators cannot read it) keeps ids: a member's own
 //   actions there (a document upload, say) name them, which is acceptable because administrators
 //   may reveal authors anyway. A reveal is audited with the post, the topic and the reason's
@@ -25,28 +27,57 @@ import PostgresClient
 //   the `author-revealed` notification, which cannot be turned off.
 
 extension Forums {
+    /// Where a pseudonym holds: a topic, or a document in a pseudonymous category's space.
+    enum PseudonymScope: Sendable {
+        case topic(UUID)
+        case document(UUID)
+    }
+
     /// The pseudonym of `account` in `topic`, drawn and stored on first use.
     func pseudonym(for account: UUID, in topic: UUID, on connection: PostgresConnection) async throws -> String {
+        try await Self.pseudonym(for: account, in: .topic(topic), on: connection)
+    }
+
+    /// The pseudonym of `account` in `scope`, drawn and stored on first use: never one the
+    /// account has anywhere else, so two topics (or documents) cannot be linked by it.
+    static func pseudonym(for account: UUID, in scope: PseudonymScope, on connection: PostgresConnection) async throws -> String {
         for attempt in 0..<64 {
-            let existing = try await connection.query(
-                "SELECT pseudonym FROM forum_pseudonyms WHERE topic_id = \(topic) AND account_id = \(account)"
-            ).first?.decode(column: 0, as: String.self)
+            let existing = switch scope {
+            case .topic(let topic):
+                try await connection.query("SELECT pseudonym FROM forum_pseudonyms WHERE topic_id = \(topic) AND account_id = \(account)")
+                    .first?.decode(column: 0, as: String.self)
+            case .document(let document):
+                try await connection.query("SELECT pseudonym FROM document_pseudonyms WHERE document_id = \(document) AND account_id = \(account)")
+                    .first?.decode(column: 0, as: String.self)
+            }
             if let existing { return existing }
             let candidate = Self.randomPseudonym(digits: attempt < 16 ? 4 : 6)
             // Nothing inserted: this account got one meanwhile (read it next), or the name is taken
-            // in this topic, or is this account's in another (draw again: topics never share one).
-            // forum_pseudonyms_account
-            let inserted = try await connection.query(
-                """
-                INSERT INTO forum_pseudonyms (topic_id, account_id, pseudonym)
-                SELECT \(topic), \(account), \(candidate)
-                WHERE NOT EXISTS (SELECT 1 FROM forum_pseudonyms WHERE account_id = \(account) AND pseudonym = \(candidate))
-                ON CONFLICT DO NOTHING RETURNING pseudonym
-                """
-            ).first?.decode(column: 0, as: String.self)
+            // here, or is this account's elsewhere (draw again).
+            // forum_pseudonyms_account, document_pseudonyms_account
+            let inserted = switch scope {
+            case .topic(let topic):
+                try await connection.query(
+                    """
+                    INSERT INTO forum_pseudonyms (topic_id, account_id, pseudonym) SELECT \(topic), \(account), \(candidate)
+                    WHERE NOT EXISTS (SELECT 1 FROM forum_pseudonyms WHERE account_id = \(account) AND pseudonym = \(candidate))
+                      AND NOT EXISTS (SELECT 1 FROM document_pseudonyms WHERE account_id = \(account) AND pseudonym = \(candidate))
+                    ON CONFLICT DO NOTHING RETURNING pseudonym
+                    """
+                ).first?.decode(column: 0, as: String.self)
+            case .document(let document):
+                try await connection.query(
+                    """
+                    INSERT INTO document_pseudonyms (document_id, account_id, pseudonym) SELECT \(document), \(account), \(candidate)
+                    WHERE NOT EXISTS (SELECT 1 FROM forum_pseudonyms WHERE account_id = \(account) AND pseudonym = \(candidate))
+                      AND NOT EXISTS (SELECT 1 FROM document_pseudonyms WHERE account_id = \(account) AND pseudonym = \(candidate))
+                    ON CONFLICT DO NOTHING RETURNING pseudonym
+                    """
+                ).first?.decode(column: 0, as: String.self)
+            }
             if let inserted { return inserted }
         }
-        throw AccountError.conflict("No free pseudonym was found in this topic; try again.")
+        throw AccountError.conflict("No free pseudonym was found; try again.")
     }
 
     /// "Member " and `digits` random upper-case hexadecimal digits.
