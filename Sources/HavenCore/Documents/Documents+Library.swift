@@ -93,7 +93,7 @@ extension Documents {
         return versions.filter { Self.mayRead($0, of: document, rules: rules, actor: actor) }.map { version in
             var version = version
             if version.uploadedBy != actor.accountID && !moderator { version.reason = nil }
-            return version
+            return Self.masked(version, rules: rules)
         }
     }
 

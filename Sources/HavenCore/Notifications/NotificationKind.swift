@@ -23,6 +23,9 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     case eventRegistration = "event-registration"
     /// The staff of an event I registered for sent its participants a message.
     case eventMessage = "event-message"
+    /// An administrator revealed that I wrote a post in a pseudonymous category; the reason is in
+    /// the details. It cannot be turned off.
+    case authorRevealed = "author-revealed"
 
     /// Security events on one's own account: they cannot be turned off.
     public var isSecurity: Bool {
@@ -31,6 +34,10 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
         default: false
         }
     }
+
+    /// Whether a member may turn it off: not security events, nor the news that an administrator
+    /// unmasked one's pseudonymous post.
+    public var canBeTurnedOff: Bool { !self.isSecurity && self != .authorRevealed }
 
     /// How it is delivered until the member chooses: security events by mail as well, the rest
     /// in the app only.
