@@ -346,4 +346,95 @@ import Testing
             #expect(try await audit.verify() == .intact(rows: 1))
         }
     }
+
+    @Test func categoryRetentionRemovesOldPostsInThatCategoryOnly() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: lenientAccounts()) { server in
+                let pool = database.pool
+                let (admin, _) = try await server.administrator()
+                let member = try await server.signUp(email: "reader@example.org")
+                let anonymous = SessionClient(probe: server.client)
+                let short = try await Self.category("victims-of-terrorism", pool: pool)
+                let other = try await Self.category("human-rights", pool: pool)
+                let path = "/forums/categories/\(short)/retention"
+                func expect(_ reply: HTTPProbe.Reply, _ status: Int, _ type: String, _ label: String) {
+                    #expect(reply.status == status && reply.json["type"] as? String == "urn:haven:problem:\(type)", "\(label): \(reply.status) \(reply.text)")
+                }
+                expect(try await anonymous.send("PUT", path, json: ["days": 90]), 401, "unauthenticated", "anonymous")
+                expect(try await member.send("PUT", path, json: ["days": 90]), 403, "forbidden", "member")
+                expect(try await member.send("DELETE", path), 403, "forbidden", "member clearing")
+                expect(try await admin.send("PUT", path, json: ["days": 0]), 422, "invalid-input", "zero days")
+                expect(try await admin.send("PUT", path, json: ["days": "ninety"]), 422, "invalid-input", "not a number")
+                expect(try await admin.send("PUT", path, json: ["days": 90, "posts": true]), 400, "unknown-field", "unknown field")
+                expect(try await admin.send("PUT", path, json: ["days": 90, "note": String(repeating: "a", count: 10 * 1_024 * 1_024)]), 413, "payload-too-large", "10 MB")
+                expect(try await admin.send("PUT", "/forums/categories/\(UUID())/retention", json: ["days": 90]), 404, "not-found", "no such category")
+                let set = try await admin.send("PUT", path, json: ["days": 90])
+                #expect(set.status == 200 && set.json["days"] as? Int == 90, "\(set.text)")
+                #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'forum.category-retention'", pool: pool) == 1)
+
+                let now = Date()
+                let author = try await member.accountID()
+                let (outside, inside) = (Self.ago(90, Self.margin, from: now), Self.ago(90, -Self.margin, from: now))
+                // A topic whose every post is older than 90 days goes whole.
+                let (oldTopic, _) = try await Self.topic(in: short, author: author, created: [outside, outside], pool: pool)
+                // A living topic keeps its first post and young reply, and loses its old reply.
+                let (liveTopic, liveP) = try await Self.topic(in: short, author: author, created: [outside, outside, inside], pool: pool)
+                try await pool.execute("INSERT INTO forum_reactions (post_id, account_id, kind) VALUES (\(liveP[1]), \(author), 'like')")
+                // Just inside: stays.
+                let (youngTopic, _) = try await Self.topic(in: short, author: author, created: [inside], pool: pool)
+                // Another category keeps everything.
+                let (elsewhere, elsewhereP) = try await Self.topic(in: other, author: author, created: [outside, outside], pool: pool)
+
+                let purged = try await server.services.retention.run(now: now)
+                #expect(purged[.categoryPosts] == 3, "\(purged)")
+                let topics = try await pool.query("SELECT id FROM forum_topics WHERE id = ANY(\([oldTopic, liveTopic, youngTopic, elsewhere]))")
+                    .decode(UUID.self)
+                #expect(Set(topics) == [liveTopic, youngTopic, elsewhere])
+                let livePosts = try await pool.query("SELECT id FROM forum_posts WHERE topic_id = \(liveTopic)").decode(UUID.self)
+                #expect(Set(livePosts) == [liveP[0], liveP[2]])
+                #expect(try await Self.count("SELECT count(*) FROM forum_posts WHERE topic_id = \(elsewhere)", pool: pool) == elsewhereP.count)
+                #expect(try await Self.count("SELECT reply_count::bigint FROM forum_topics WHERE id = \(liveTopic)", pool: pool) == 1)
+                #expect(try await Self.count("SELECT count(*) FROM forum_reactions", pool: pool) == 0)
+                #expect(await Self.metric(purged, services: server.services).contains(#"haven_retention_purged_total{policy="category-posts"} 3"#))
+
+                // Cleared: nothing more goes.
+                #expect(try await admin.send("DELETE", path).status == 204)
+                let again = try await server.services.retention.run(now: now.addingTimeInterval(365 * Self.day))
+                #expect(again[.categoryPosts] == 0)
+            }
+        }
+    }
+
+    @Test func thePrivacyNoticeIsPublicAndFollowsTheConfiguration() async throws {
+        try await TestDatabase.with { database in
+            let defaults = try await TestServer.with(database: database) { server in
+                try await SessionClient(probe: server.client).send("GET", "/privacy")
+            }
+            #expect(defaults.status == 200, "\(defaults.text)")
+            #expect(defaults.header("Content-Type") == "application/json")
+            var policy = RetentionPolicy()
+            policy.addresses = 3
+            policy.notifications = nil
+            policy.audit = 365
+            let changed = try await TestServer.with(database: database, retention: policy) { server in
+                try await SessionClient(probe: server.client).send("GET", "/privacy")
+            }
+            func items(_ reply: HTTPProbe.Reply) -> [String: [String: Any]] {
+                let list = reply.json["items"] as? [[String: Any]] ?? []
+                return Dictionary(list.map { ($0["id"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            let (before, after) = (items(defaults), items(changed))
+            #expect(Set(before.keys) == ["account", "two-factor", "addresses", "sessions", "tokens", "notifications", "sent-mail", "posts", "documents", "events", "consultations", "audit"])
+            #expect(before["addresses"]?["retention_days"] as? Int == 7)
+            #expect(after["addresses"]?["retention_days"] as? Int == 3)
+            #expect((after["addresses"]?["retention"] as? String)?.hasPrefix("3 days") == true)
+            #expect(before["notifications"]?["retention_days"] as? Int == 180)
+            #expect(after["notifications"]?["retention_days"] == nil)
+            #expect(before["audit"]?["retention_days"] as? Int == 730)
+            #expect(after["audit"]?["retention_days"] as? Int == 365)
+            for item in before.values {
+                #expect(!(item["stored"] as? String ?? "").isEmpty && !(item["purpose"] as? String ?? "").isEmpty && !(item["retention"] as? String ?? "").isEmpty)
+            }
+        }
+    }
 }

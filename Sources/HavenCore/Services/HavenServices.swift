@@ -19,6 +19,8 @@ public struct HavenServices: Sendable {
     public let retention: Retention
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
+    /// What is stored, why and for how long, as the retention policy in force says.
+    public var privacyNotice: PrivacyNotice { PrivacyNotice(policy: self.retention.policy) }
 
     public init(
         pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration(),
