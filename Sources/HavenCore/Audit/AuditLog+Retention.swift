@@ -78,8 +78,8 @@ extension AuditLog {
     }
 
     /// The checkpoint verification starts from: the newest.
-    func newestCheckpoint() async throws -> AuditCheckpoint? {
-        let row = try await self.pool.query(
+    func newestCheckpoint(on connection: PostgresConnection) async throws -> AuditCheckpoint? {
+        let row = try await connection.query(
             """
             SELECT position, hash, (extract(epoch FROM occurred_at) * 1000000)::bigint,
                    (extract(epoch FROM created_at) * 1000000)::bigint, signature

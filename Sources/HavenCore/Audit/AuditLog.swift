@@ -109,8 +109,16 @@ public struct AuditLog: Sendable {
 
     /// Walks the chain from the newest checkpoint (or from the first row ever written), recomputing
     /// every hash: the oldest row kept must link to the checkpoint, whose signature must hold.
+    /// One snapshot throughout: rows a running server appends or purges meanwhile do not look
+    /// like tampering.
     public func verify() async throws -> Verification {
-        let checkpoint = try await self.newestCheckpoint()
+        try await self.pool.withTransaction(isolation: .repeatableRead) { connection in
+            try await self.verify(on: connection)
+        }
+    }
+
+    private func verify(on connection: PostgresConnection) async throws -> Verification {
+        let checkpoint = try await self.newestCheckpoint(on: connection)
         if let checkpoint {
             guard let secret = self.secret else {
                 return .broken(position: checkpoint.position, reason: "its checkpoint cannot be checked without the server secret")
@@ -123,39 +131,37 @@ public struct AuditLog: Sendable {
         var expectedPosition = (checkpoint?.position ?? 0) + 1
         var checked = 0
         var broken: Verification?
-        try await self.pool.withConnection { connection in
-            try await connection.stream(
-                """
-                SELECT position, previous_hash, hash,
-                       audit_content(position, occurred_at, actor_id, action, target, outcome,
-                                     CASE WHEN address_chained THEN address_prefix ELSE '' END, details)
-                FROM audit_log WHERE position > \(expectedPosition - 1) ORDER BY position
-                """,
-                batchSize: 256
-            ) { row in
-                guard broken == nil else { return }
-                let (position, previous, hash, content) = try row.decode((Int, [UInt8], [UInt8], [UInt8]).self)
-                if position != expectedPosition {
-                    let reason = checked == 0 && checkpoint == nil
-                        ? "rows \(expectedPosition)…\(position - 1) are missing and no checkpoint accounts for them"
-                        : "rows \(expectedPosition)…\(position - 1) are missing"
-                    broken = .broken(position: position, reason: reason)
-                } else if previous != expectedPrevious {
-                    broken = .broken(
-                        position: position,
-                        reason: checked == 0 && checkpoint != nil ? "it does not link to the checkpoint" : "its link does not match the previous row's hash"
-                    )
-                } else if SHA256.hash(previous + content) != hash {
-                    broken = .broken(position: position, reason: "its content does not match its hash")
-                }
-                expectedPrevious = hash
-                expectedPosition = position + 1
-                checked += 1
+        try await connection.stream(
+            """
+            SELECT position, previous_hash, hash,
+                   audit_content(position, occurred_at, actor_id, action, target, outcome,
+                                 CASE WHEN address_chained THEN address_prefix ELSE '' END, details)
+            FROM audit_log WHERE position > \(expectedPosition - 1) ORDER BY position
+            """,
+            batchSize: 256
+        ) { row in
+            guard broken == nil else { return }
+            let (position, previous, hash, content) = try row.decode((Int, [UInt8], [UInt8], [UInt8]).self)
+            if position != expectedPosition {
+                let reason = checked == 0 && checkpoint == nil
+                    ? "rows \(expectedPosition)…\(position - 1) are missing and no checkpoint accounts for them"
+                    : "rows \(expectedPosition)…\(position - 1) are missing"
+                broken = .broken(position: position, reason: reason)
+            } else if previous != expectedPrevious {
+                broken = .broken(
+                    position: position,
+                    reason: checked == 0 && checkpoint != nil ? "it does not link to the checkpoint" : "its link does not match the previous row's hash"
+                )
+            } else if SHA256.hash(previous + content) != hash {
+                broken = .broken(position: position, reason: "its content does not match its hash")
             }
+            expectedPrevious = hash
+            expectedPosition = position + 1
+            checked += 1
         }
         if let broken { return broken }
         // The head must point at the last row (or the checkpoint): rows removed from the end show here.
-        let head = try await self.pool.query("SELECT position, hash FROM audit_head").first?.decode((Int, [UInt8]).self)
+        let head = try await connection.query("SELECT position, hash FROM audit_head").first?.decode((Int, [UInt8]).self)
         if let head, head.0 > 0 || checkpoint != nil, head.0 != expectedPosition - 1 || head.1 != expectedPrevious {
             return .broken(position: head.0, reason: "the chain's head does not match the last row")
         }
