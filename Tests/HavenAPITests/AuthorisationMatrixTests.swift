@@ -108,7 +108,7 @@ import Testing
         "post /organisations/{id}/invitations": organisationAdmins,
         "get /directory": signedInRead, "get /outreach/organisations": administrators,
         "get /forums/categories": signedInRead, "post /forums/categories": administrators, "put /forums/categories/{id}": administrators,
-        "put /forums/categories/{id}/retention": administrators, "delete /forums/categories/{id}/retention": administrators,
+        "get /forums/categories/{id}/retention": administrators, "put /forums/categories/{id}/retention": administrators, "delete /forums/categories/{id}/retention": administrators,
         "get /forums/categories/{id}/topics": signedInRead, "post /forums/categories/{id}/topics": signedInWrite,
         "put /forums/categories/{id}/follow": signedInWrite, "delete /forums/categories/{id}/follow": signedInWrite,
         "get /forums/topics/{id}": signedInRead, "post /forums/topics/{id}/posts": signedInWrite,

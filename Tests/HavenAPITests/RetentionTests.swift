@@ -368,8 +368,12 @@ import Testing
                 expect(try await admin.send("PUT", path, json: ["days": 90, "posts": true]), 400, "unknown-field", "unknown field")
                 expect(try await admin.send("PUT", path, json: ["days": 90, "note": String(repeating: "a", count: 10 * 1_024 * 1_024)]), 413, "payload-too-large", "10 MB")
                 expect(try await admin.send("PUT", "/forums/categories/\(UUID())/retention", json: ["days": 90]), 404, "not-found", "no such category")
+                expect(try await member.send("GET", path), 403, "forbidden", "member reading")
+                let unset = try await admin.send("GET", path)
+                #expect(unset.status == 200 && unset.json["days"] == nil, "\(unset.text)")
                 let set = try await admin.send("PUT", path, json: ["days": 90])
                 #expect(set.status == 200 && set.json["days"] as? Int == 90, "\(set.text)")
+                #expect(try await admin.send("GET", path).json["days"] as? Int == 90)
                 #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'forum.category-retention'", pool: pool) == 1)
 
                 let now = Date()
@@ -399,6 +403,7 @@ import Testing
 
                 // Cleared: nothing more goes.
                 #expect(try await admin.send("DELETE", path).status == 204)
+                #expect(try await admin.send("GET", path).json["days"] == nil)
                 let again = try await server.services.retention.run(now: now.addingTimeInterval(365 * Self.day))
                 #expect(again[.categoryPosts] == 0)
             }

@@ -10,7 +10,7 @@ enum RetentionRoutes {
         var days: Int
     }
 
-    /// A category's retention period, as set.
+    /// A category's retention period, as set (no `days`: kept).
     struct CategoryRetention: Encodable {
         var categoryId: UUID
         var days: Int?
@@ -22,6 +22,11 @@ enum RetentionRoutes {
         return [
             APIRoute(.get, "/privacy", audience: .everyone) { _, _ in
                 JSONBody.snakeCase(services.privacyNotice)
+            },
+            APIRoute(.get, "/forums/categories/{id}/retention", audience: .signedIn(scope: .admin)) { _, context in
+                let category = try id(context)
+                let days = try await forums.retention(ofCategory: category, by: try context.requireActor())
+                return JSONBody.snakeCase(CategoryRetention(categoryId: category, days: days))
             },
             APIRoute(.put, "/forums/categories/{id}/retention", audience: .signedIn(scope: .admin)) { request, context in
                 let body = try await request.decodeJSON(CategoryRetentionBody.self, context: context)

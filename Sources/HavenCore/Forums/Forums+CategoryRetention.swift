@@ -5,6 +5,15 @@ extension Forums {
     /// The longest retention period a category may set, in days (100 years).
     public static let maximumCategoryRetentionDays = 36_500
 
+    /// How many days posts in a category are kept (nil: kept), for whoever manages categories.
+    public func retention(ofCategory id: UUID, by actor: Actor) async throws -> Int? {
+        try Access.require(actor, .manageCategories)
+        guard let row = try await self.pool.query("SELECT retention_days FROM forum_categories WHERE id = \(id)").first else {
+            throw AccountError.notFound
+        }
+        return try row.decode(column: 0, as: Int32?.self).map(Int.init)
+    }
+
     /// Sets how many days posts in a category are kept before the retention job deletes them
     /// ("discussions here disappear after 90 days"), or with nil keeps them (whoever manages
     /// categories). Audited.
