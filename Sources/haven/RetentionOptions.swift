@@ -14,7 +14,7 @@ struct RetentionOptions: ParsableArguments, ConfigurationFlags {
 
     @Option(
         name: .customLong("retention-tokens-days"),
-        help: "Days used, revoked or expired invitations and password resets, and approved two-factor resets, are kept (0: kept). Default: 7."
+        help: "Days used, revoked or expired invitations and password resets, approved two-factor resets and used recovery codes, are kept (0: kept). Default: 7."
     )
     var tokens: Int?
 

@@ -139,6 +139,9 @@ import Testing
                         """
                     )
                     try await pool.execute(
+                        "INSERT INTO recovery_codes (account_id, code_hash, used_at) VALUES (\(member), sha256(\("code-" + label)::bytea), \(used))"
+                    )
+                    try await pool.execute(
                         "INSERT INTO notifications (account_id, kind, created_at) VALUES (\(member), 'reply', \(Self.ago(notifications, offset, from: now)))"
                     )
                     let sent = Self.ago(mail, offset, from: now)
@@ -156,6 +159,8 @@ import Testing
                 try await pool.execute(
                     "INSERT INTO two_factor_resets (account_id, requested_by, requested_at) VALUES (\(member), \(staff), \(Self.ago(400, 0, from: now)))"
                 )
+                // An unused recovery code stays, however old its set.
+                try await pool.execute("INSERT INTO recovery_codes (account_id, code_hash) VALUES (\(member), sha256('unused'::bytea))")
                 // Mail still waiting to go out stays, however old.
                 try await pool.execute(
                     "INSERT INTO mail_outbox (recipient, kind, subject, body, created_at) VALUES ('waiting', 'test', 's', 'b', \(Self.ago(400, 0, from: now)))"
@@ -163,7 +168,7 @@ import Testing
 
                 let purged = try await server.services.retention.run(now: now)
                 #expect(purged[.sessions] == 2, "\(purged)")
-                #expect(purged[.tokens] == 4, "\(purged)")
+                #expect(purged[.tokens] == 5, "\(purged)")
                 #expect(purged[.notifications] == 1, "\(purged)")
                 #expect(purged[.sentMail] == 2, "\(purged)")
                 let remainingSessions = try await pool.query("SELECT user_agent FROM sessions ORDER BY user_agent").decode(String.self)
@@ -173,11 +178,12 @@ import Testing
                 #expect(try await Self.count("SELECT count(*) FROM password_resets", pool: pool) == 1)
                 #expect(try await Self.count("SELECT count(*) FROM two_factor_resets WHERE approved_at IS NOT NULL", pool: pool) == 1)
                 #expect(try await Self.count("SELECT count(*) FROM two_factor_resets WHERE approved_at IS NULL", pool: pool) == 1)
+                #expect(try await Self.count("SELECT count(*) FROM recovery_codes", pool: pool) == 2, "the young used code and the unused one")
                 #expect(try await Self.count("SELECT count(*) FROM notifications", pool: pool) == 1)
                 let outbox = try await pool.query("SELECT recipient FROM mail_outbox ORDER BY recipient").decode(String.self)
                 #expect(outbox == ["dead-in", "sent-in", "waiting"])
                 let metrics = await Self.metric(purged, services: server.services)
-                for line in [#"policy="sessions"} 2"#, #"policy="tokens"} 4"#, #"policy="notifications"} 1"#, #"policy="sent-mail"} 2"#] {
+                for line in [#"policy="sessions"} 2"#, #"policy="tokens"} 5"#, #"policy="notifications"} 1"#, #"policy="sent-mail"} 2"#] {
                     #expect(metrics.contains("haven_retention_purged_total{" + line), "\(line) in \(metrics)")
                 }
                 // A second run finds nothing more.

@@ -54,7 +54,7 @@ public struct PrivacyNotice: Sendable, Equatable, Codable {
                 retention: period(policy.sessions, after: "the session ends", otherwise: "Kept after the session ends.")
             ),
             Item(
-                id: "tokens", stored: "Invitations (the invitee's email address), password-reset and second-factor reset requests; tokens only as hashes.",
+                id: "tokens", stored: "Invitations (the invitee's email address), password-reset and second-factor reset requests, used recovery codes; tokens and codes only as hashes.",
                 purpose: "To let people join, and to recover access to an account.",
                 retentionDays: policy.tokens, retentionStart: "ended",
                 retention: period(policy.tokens, after: "they are used, revoked or expire", otherwise: "Kept after they are used or expire.")

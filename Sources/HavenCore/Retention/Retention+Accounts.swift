@@ -35,8 +35,9 @@ extension Retention {
         }
     }
 
-    /// Invitations and password resets used, revoked or expired before `cutoff`, and
-    /// second-factor resets approved before it (pending requests wait for their second administrator).
+    /// Invitations and password resets used, revoked or expired before `cutoff`, second-factor
+    /// resets approved before it (pending requests wait for their second administrator), and
+    /// recovery codes used before it (unused ones stay).
     func purgeTokens(before cutoff: Date) async throws -> Int {
         try await self.pool.withTransaction { connection in
             let invitations = try await connection.execute(
@@ -49,7 +50,9 @@ extension Retention {
                 "DELETE FROM password_resets WHERE least(expires_at, coalesce(used_at, expires_at)) < \(cutoff)"
             )
             let secondFactor = try await connection.execute("DELETE FROM two_factor_resets WHERE approved_at < \(cutoff)")
-            return invitations + resets + secondFactor
+            // A used recovery code is refused whether its row stays or not.
+            let recoveryCodes = try await connection.execute("DELETE FROM recovery_codes WHERE used_at < \(cutoff)")
+            return invitations + resets + secondFactor + recoveryCodes
         }
     }
 

@@ -8,7 +8,8 @@ public struct RetentionPolicy: Sendable, Equatable {
         case addresses
         /// Sessions, some days after they expired or were revoked.
         case sessions
-        /// Used, revoked or expired invitations and password resets; approved second-factor resets.
+        /// Used, revoked or expired invitations and password resets; approved second-factor resets;
+        /// used recovery codes.
         case tokens
         case notifications
         /// Mail the outbox sent or gave up on.
