@@ -76,7 +76,7 @@ import Testing
     ])
 
     static let expectations: [String: Row] = [
-        "get /healthz": everyone, "get /readyz": everyone, "get /openapi.yaml": everyone,
+        "get /healthz": everyone, "get /readyz": everyone, "get /openapi.yaml": everyone, "get /privacy": everyone,
         "post /auth/login": everyone, "post /invitations/accept": everyone,
         "post /auth/password-reset": everyone, "post /auth/password-reset/complete": everyone,
         "get /auth/session": signedInRead, "get /me": signedInRead,
@@ -108,6 +108,7 @@ import Testing
         "post /organisations/{id}/invitations": organisationAdmins,
         "get /directory": signedInRead, "get /outreach/organisations": administrators,
         "get /forums/categories": signedInRead, "post /forums/categories": administrators, "put /forums/categories/{id}": administrators,
+        "get /forums/categories/{id}/retention": administrators, "put /forums/categories/{id}/retention": administrators, "delete /forums/categories/{id}/retention": administrators,
         "get /forums/categories/{id}/topics": signedInRead, "post /forums/categories/{id}/topics": signedInWrite,
         "put /forums/categories/{id}/follow": signedInWrite, "delete /forums/categories/{id}/follow": signedInWrite,
         "get /forums/topics/{id}": signedInRead, "post /forums/topics/{id}/posts": signedInWrite,
@@ -190,6 +191,7 @@ import Testing
             "post /organisations/{id}/invitations": ["email": "org-invitee-\(UUID().uuidString.prefix(6))@example.org"],
             "post /forums/categories": ["slug": "matrix-\(UUID().uuidString.prefix(8).lowercased())", "names": ["en": "Matrix"]],
             "put /forums/categories/{id}": ["slug": "matrix-category", "names": ["en": "Matrix category"], "position": 9],
+            "put /forums/categories/{id}/retention": ["days": 90],
             "post /forums/categories/{id}/topics": ["title": "A matrix topic", "body": "Some *text*.", "language": "en"],
             "post /forums/topics/{id}/posts": ["body": "A matrix reply."],
             "patch /forums/posts/{id}": ["body": "Edited by the matrix.", "version": 1],

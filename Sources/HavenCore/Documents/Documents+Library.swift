@@ -115,8 +115,9 @@ extension Documents {
     /// again), documents deleted and versions rejected more than the retention period ago.
     /// Returns the number of versions removed.
     @discardableResult
-    public func purge(now: Date = Date()) async throws -> Int {
-        let cutoff = now.addingTimeInterval(-Double(self.configuration.retentionDays) * 86_400)
+    /// - Parameter retentionDays: the period to apply (default: the configuration's)
+    public func purge(now: Date = Date(), retentionDays: Int? = nil) async throws -> Int {
+        let cutoff = now.addingTimeInterval(-Double(retentionDays ?? self.configuration.retentionDays) * 86_400)
         return try await self.pool.withTransaction { connection in
             let rows = try await connection.query(
                 """
