@@ -42,7 +42,7 @@ extension Forums {
                 (Int, UUID, UUID, UUID?, String?, UUID?, String, String, String, Int32, Date, Date?, String, [String], [Int32], [String], Bool).self
             )
         return LoadedPost(seq: seq, post: ForumPost(
-            id: id, topicId: topic, authorId: author, authorName: name, replyTo: replyTo, html: html,
+            id: id, topicId: topic, authorId: author, authorName: author == nil ? Forums.formerMember : name, replyTo: replyTo, html: html,
             state: PostState(rawValue: state) ?? .hidden, moderationReason: reason, version: Int(version), createdAt: created, editedAt: edited,
             reactions: Dictionary(zip(kinds, counts.map(Int.init)), uniquingKeysWith: +), myReactions: mine, bookmarked: bookmarked,
             source: source

@@ -25,7 +25,7 @@ extension Forums {
         let (id, category, title, language, author, name, state, locked, pinned, created, lastPosted, replies, merged, lastSeq, readSeq) =
             try row.decode((UUID, UUID, String, String, UUID?, String?, String, Bool, Bool, Date, Date, Int32, UUID?, Int, Int?).self, startingAt: start)
         let topic = ForumTopic(
-            id: id, categoryId: category, title: title, language: language, authorId: author, authorName: name, state: state,
+            id: id, categoryId: category, title: title, language: language, authorId: author, authorName: author == nil ? Forums.formerMember : name, state: state,
             mergedInto: merged, locked: locked, pinned: pinned, createdAt: created, lastPostedAt: lastPosted, replyCount: Int(replies),
             unread: lastSeq > (readSeq ?? 0)
         )
