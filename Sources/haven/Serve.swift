@@ -117,6 +117,9 @@ struct Serve: AsyncParsableCommand {
                 PeriodicJob(name: "purged document versions past retention", unit: "versions", interval: .seconds(3_600), logger: logger) {
                     try await services.documents.purge()
                 },
+                PeriodicJob(name: "erased accounts past their deletion grace period", unit: "accounts", interval: .seconds(900), logger: logger) {
+                    try await services.accounts.purgeDue(now: Date())
+                },
                 PeriodicJob(name: "queued digests", unit: "digests", interval: .seconds(900), logger: logger) {
                     try await services.digests.sendDue()
                 },
