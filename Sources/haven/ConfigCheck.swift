@@ -76,6 +76,8 @@ extension HavenConfiguration {
             ("argon2.memory_kib", "\(self.argon2Memory)"),
             ("argon2.iterations", "\(self.argon2Iterations)"),
             ("accounts.password_min_length", "\(self.passwordMinimumLength)"),
+            ("accounts.deletion_grace_days", "\(self.deletionGraceDays)"),
+            ("accounts.deleted_posts", self.deletedPosts.rawValue),
             ("smtp.host", self.mail.smtpHost.map { "\"\($0)\"" } ?? "(none: mail is written to the log)"),
             ("smtp.port", "\(self.mail.smtpPort)"),
             ("smtp.security", self.mail.smtpSecurity.rawValue),

@@ -21,6 +21,15 @@ struct SecretOptions: ParsableArguments, ConfigurationFlags {
     @Option(name: .customLong("password-min-length"), help: "Shortest password accepted (at least 8). Default: 15.")
     var passwordMinimumLength: Int?
 
+    @Option(name: .customLong("deletion-grace-days"), help: "Days before a requested account deletion is carried out (0 to 365). Default: 7.")
+    var deletionGraceDays: Int?
+
+    @Option(
+        name: .customLong("deleted-posts"),
+        help: ArgumentHelp("What becomes of a deleted member's posts: remove, keep (as a former member's) or member-choice (the default; removed unless the member chooses keep).", valueName: "mode")
+    )
+    var deletedPosts: String?
+
     @Option(
         name: .customLong("master-key-file"),
         help: ArgumentHelp(
@@ -44,6 +53,8 @@ struct SecretOptions: ParsableArguments, ConfigurationFlags {
         flags.set(.argon2Memory, self.argon2Memory)
         flags.set(.argon2Iterations, self.argon2Iterations)
         flags.set(.passwordMinimumLength, self.passwordMinimumLength)
+        flags.set(.deletionGraceDays, self.deletionGraceDays)
+        flags.set(.deletedPosts, self.deletedPosts)
         return flags
     }
 }

@@ -132,6 +132,9 @@ struct Serve: AsyncParsableCommand {
                         throw failure.error
                     }
                 },
+                PeriodicJob(name: "erased accounts past their deletion grace period", unit: "accounts", interval: .seconds(900), logger: logger) {
+                    try await services.accounts.purgeDue(now: Date())
+                },
                 PeriodicJob(name: "queued digests", unit: "digests", interval: .seconds(900), logger: logger) {
                     try await services.digests.sendDue()
                 },

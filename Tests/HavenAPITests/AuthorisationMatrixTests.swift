@@ -84,6 +84,7 @@ import Testing
         "patch /me": signedInWrite, "post /me/password": sessionsOnly, "post /me/email": sessionsOnly,
         "get /me/sessions": sessionsOnly, "delete /me/sessions": sessionsOnly, "delete /me/sessions/{id}": ownThingByID,
         "post /me/two-factor": sessionsOnly, "post /me/two-factor/confirm": sessionsOnly, "delete /me/two-factor": sessionsOnly,
+        "post /me/deletion": sessionsOnly, "delete /me/deletion": sessionsOnly,
         "get /me/api-tokens": sessionsOnly, "post /me/api-tokens": sessionsOnly, "delete /me/api-tokens/{id}": ownThingByID,
         "get /me/notifications": signedInRead, "post /me/notifications/read": signedInWrite,
         "get /me/notification-preferences": signedInRead, "put /me/notification-preferences": signedInWrite,
@@ -95,6 +96,7 @@ import Testing
         "post /accounts/{id}/disable": administrators, "post /accounts/{id}/enable": administrators,
         "post /accounts/{id}/role": administrators, "post /accounts/{id}/sign-out": administrators,
         "post /accounts/{id}/two-factor-reset": administrators,
+        "post /accounts/{id}/deletion": administrators, "delete /accounts/{id}/deletion": administrators,
         "get /two-factor-resets": administrators, "post /two-factor-resets/{id}/approve": administrators,
         "get /groups": staffRead, "post /groups": administrators,
         "post /groups/{id}/members": administrators, "delete /groups/{id}/members/{accountId}": administrators,
@@ -175,6 +177,7 @@ import Testing
             "post /me/email": ["email": "matrix-new-\(UUID().uuidString.prefix(6))@example.org"],
             "post /me/two-factor/confirm": ["code": "000000"],
             "delete /me/two-factor": ["password": "a long and unusual passphrase"],
+            "post /me/deletion": ["password": "a long and unusual passphrase"],
             "post /me/api-tokens": ["name": "matrix", "scopes": ["read"], "expires_in_days": 1],
             "post /me/notifications/read": ["all": true],
             "put /me/notification-preferences": ["preferences": ["reply": "email"]],
@@ -331,6 +334,15 @@ import Testing
                     try await pool.execute(
                         "INSERT INTO memberships (organisation_id, account_id, role) VALUES (\(a), \(colleagueID), 'member') ON CONFLICT DO NOTHING"
                     )
+                    // No deletion pending (asking for one revokes the caller's tokens: the read token
+                    // works again), but the bystander's, for the route that cancels it.
+                    try await pool.execute("DELETE FROM account_deletions")
+                    try await pool.execute("UPDATE api_tokens SET revoked_at = NULL WHERE account_id = \(memberID)")
+                    if key == "delete /accounts/{id}/deletion" {
+                        try await pool.execute(
+                            "INSERT INTO account_deletions (account_id, due_at, posts, by_staff) VALUES (\(target), now() + interval '7 days', 'remove', true)"
+                        )
+                    }
                     // The bystander is disabled only for the route that enables it.
                     let status = key == "post /accounts/{id}/enable" ? "disabled" : "active"
                     try await pool.execute(

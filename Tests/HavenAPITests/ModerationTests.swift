@@ -77,10 +77,12 @@ import Testing
                 #expect(try await moderator.send("POST", "/moderation/posts/\(answer)/decision", json: ["decision": "maybe"]).status == 422)
 
                 #expect(try await Self.auditActions(server) == ["forum.post-approve", "forum.post-reject"])
+                // The reason is free text (it may name people): it stays on the post, never in the
+                // unchangeable audit log.
                 let details = try await server.services.pool.query(
                     "SELECT details->>'reason' FROM audit_log WHERE action = 'forum.post-reject'"
-                ).first?.decode(column: 0, as: String.self)
-                #expect(details == "Advertising is off-topic here.")
+                ).first?.decode(column: 0, as: String?.self)
+                #expect(details == .some(nil))
             }
         }
     }

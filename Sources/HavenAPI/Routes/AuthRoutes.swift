@@ -43,6 +43,8 @@ enum AuthRoutes {
         var account: Account
         var sessionId: UUID?
         var csrfToken: String?
+        /// On sign-in: true when signing in took back a pending deletion of the account.
+        var deletionCancelled: Bool?
     }
 
     static func routes(accounts: Accounts) -> [APIRoute] {
@@ -56,7 +58,9 @@ enum AuthRoutes {
                 )
                 // A session cookie presented at sign-in is ended: the token always changes.
                 if let previous = context.actor { try? await accounts.signOut(previous) }
-                var response = JSONBody.snakeCase(SessionBody(account: session.account, sessionId: session.id, csrfToken: session.csrfToken))
+                var response = JSONBody.snakeCase(SessionBody(
+                    account: session.account, sessionId: session.id, csrfToken: session.csrfToken, deletionCancelled: session.deletionCancelled
+                ))
                 SessionCookie.set(session, lifetime: accounts.configuration.sessionAbsoluteTimeout, on: &response)
                 return response
             },

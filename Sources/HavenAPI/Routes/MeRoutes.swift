@@ -34,6 +34,16 @@ enum MeRoutes {
         var recoveryCode: String?
     }
 
+    /// Asking for one's own account to be deleted: the password (and second factor) again, and
+    /// what becomes of one's posts where the installation lets members choose.
+    struct DeletionRequest: JSONRequest {
+        static let fields: Set<String> = ["password", "totp_code", "recovery_code", "posts"]
+        var password: String
+        var totpCode: String?
+        var recoveryCode: String?
+        var posts: DeletedPosts?
+    }
+
     struct TokenRequest: JSONRequest {
         static let fields: Set<String> = ["name", "scopes", "expires_in_days"]
         var name: String
@@ -102,6 +112,19 @@ enum MeRoutes {
                     secondFactor: SecondFactor(totpCode: body.totpCode, recoveryCode: body.recoveryCode),
                     client: AuthRoutes.client(request, context)
                 )
+                return Response(status: .noContent)
+            },
+            APIRoute(.post, "/me/deletion", audience: .signedIn(scope: nil)) { request, context in
+                let body = try await request.decodeJSON(DeletionRequest.self, context: context)
+                let pending = try await accounts.requestDeletion(
+                    try context.requireActor(), password: body.password,
+                    secondFactor: SecondFactor(totpCode: body.totpCode, recoveryCode: body.recoveryCode), posts: body.posts,
+                    client: AuthRoutes.client(request, context)
+                )
+                return JSONBody.snakeCase(pending, status: .accepted)
+            },
+            APIRoute(.delete, "/me/deletion", audience: .signedIn(scope: nil)) { _, context in
+                try await accounts.cancelDeletion(try context.requireActor())
                 return Response(status: .noContent)
             },
             APIRoute(.get, "/me/api-tokens", audience: .signedIn(scope: nil)) { _, context in

@@ -72,6 +72,14 @@ enum StaffRoutes {
                 try await accounts.changeRole(of: try context.parameters.require("id", as: UUID.self), to: body.role, by: try context.requireActor())
                 return Response(status: .noContent)
             },
+            APIRoute(.post, "/accounts/{id}/deletion", audience: .signedIn(scope: .admin)) { _, context in
+                let pending = try await accounts.requestDeletion(of: try context.parameters.require("id", as: UUID.self), by: try context.requireActor())
+                return JSONBody.snakeCase(pending, status: .accepted)
+            },
+            APIRoute(.delete, "/accounts/{id}/deletion", audience: .signedIn(scope: .admin)) { _, context in
+                try await accounts.cancelDeletion(of: try context.parameters.require("id", as: UUID.self), by: try context.requireActor())
+                return Response(status: .noContent)
+            },
             APIRoute(.post, "/accounts/{id}/sign-out", audience: .signedIn(scope: .admin)) { _, context in
                 try await accounts.forceSignOut(try context.parameters.require("id", as: UUID.self), by: try context.requireActor())
                 return Response(status: .noContent)

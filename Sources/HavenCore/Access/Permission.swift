@@ -17,6 +17,8 @@ public enum Permission: Sendable, Equatable {
     case manageInvitations
     case changeRole(target: UUID)
     case disableAccount(target: UUID)
+    /// Ask for (or cancel) the deletion of another account (administrators; never their own this way).
+    case deleteAccount(target: UUID)
     case enableAccount
     case forceSignOut
     case requestTwoFactorReset(target: UUID)

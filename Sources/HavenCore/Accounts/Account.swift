@@ -11,4 +11,6 @@ public struct Account: Sendable, Equatable, Codable {
     public var createdAt: Date
     /// The language Haven writes to this member in (mail, notifications): ar, zh, en, fr, ru or es.
     public var language: String = "en"
+    /// When the account will be erased, if its deletion has been asked for and not cancelled.
+    public var deletionDueAt: Date? = nil
 }

@@ -19,6 +19,8 @@ public struct NewSession: Sendable {
     public let token: SecretToken
     public let csrfToken: String
     public let account: Account
+    /// Signing in took back a pending deletion of the account (the member should be told).
+    public var deletionCancelled = false
 }
 
 extension Accounts {

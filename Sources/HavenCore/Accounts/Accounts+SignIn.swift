@@ -69,7 +69,8 @@ extension Accounts {
         }
         try await self.throttle.reset(keys.filter { $0.hasPrefix("account:") })
         return try await self.pool.withConnection { connection in
-            let session = try await self.openSession(for: account, client: client, on: connection)
+            var session = try await self.openSession(for: account, client: client, on: connection)
+            session.deletionCancelled = try await self.cancelDeletionOnSignIn(account.id, client: client, on: connection)
             // A browser this account has not signed in with for 180 days (and it has signed in before).
             let known = try await connection.query(
                 """

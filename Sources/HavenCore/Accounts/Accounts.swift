@@ -89,11 +89,14 @@ public struct Accounts: Sendable {
     public func account(id: UUID) async throws -> Account {
         let rows = try await self.pool.query(
             """
-            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language
+            SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language,
+                   (SELECT due_at FROM account_deletions WHERE account_id = accounts.id)
             FROM accounts WHERE id = \(id) AND status <> 'deleted'
             """
         )
         guard let row = rows.first else { throw AccountError.notFound }
-        return try Self.account(from: row)
+        var account = try Self.account(from: row)
+        account.deletionDueAt = try row.decode(column: 8, as: Date?.self)
+        return account
     }
 }

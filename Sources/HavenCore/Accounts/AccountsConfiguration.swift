@@ -21,6 +21,12 @@ public struct AccountsConfiguration: Sendable {
     public var publicURL = "https://localhost:8080"
     /// The name authenticator apps show.
     public var issuer = "Haven"
+    /// How long a requested deletion waits before the account is erased; signing in meanwhile
+    /// (or cancelling) takes it back.
+    public var deletionGracePeriod: Duration = .seconds(7 * 86_400)
+    /// What becomes of a deleted member's posts. The default lets the member decide, and removes
+    /// them when nobody decided: a member at risk is safest when their words go with them.
+    public var deletedPosts = DeletedPostsPolicy.memberChoice
 
     public init() {}
 }

@@ -13,9 +13,14 @@ struct Throttle: Sendable {
     /// The keys for an attempt: the (hashed) email it names, and its source prefix.
     func keys(email: String?, client: ClientInfo) -> [String] {
         var keys: [String] = []
-        if let email { keys.append("account:" + self.secret.keyedHash(email, purpose: "throttle-account")) }
+        if let email { keys.append(self.accountKey(email: email)) }
         if !client.addressPrefix.isEmpty { keys.append("source:" + self.secret.keyedHash(client.addressPrefix, purpose: "throttle-source")) }
         return keys
+    }
+
+    /// The key counting failures against an (already normalised) email.
+    func accountKey(email: String) -> String {
+        "account:" + self.secret.keyedHash(email, purpose: "throttle-account")
     }
 
     /// Throws `.throttled` when any key is in back-off.

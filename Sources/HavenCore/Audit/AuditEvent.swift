@@ -15,7 +15,10 @@ public struct AuditEvent: Sendable, Equatable {
     public var outcome: Outcome
     /// The source address, truncated.
     public var addressPrefix: String
-    /// Small facts that help a reviewer (never secrets), e.g. {"role": "moderator"}.
+    /// Small facts that help a reviewer (never secrets), e.g. {"role": "moderator"}. Ids, counts
+    /// and fixed words only — never an email, a name or free text: rows can never change, and they
+    /// outlive the accounts they mention, whose ids become pseudonyms once the account is erased
+    /// (see `Accounts.purgeDue(now:)`).
     public var details: [String: String]
 
     public init(

@@ -119,7 +119,7 @@ extension Forums {
                 )
                 try await self.audit.record(
                     AuditEvent(actor: actor.accountID, action: "forum.post-reject", target: "post:\(id)",
-                               details: ["topic": topicID.uuidString, "reason": reason]),
+                               details: ["topic": topicID.uuidString]),
                     on: connection
                 )
             }
@@ -145,7 +145,9 @@ extension Forums {
         )
         try await Self.refreshTopic(stored.topic.topic.id, on: connection)
         try await self.audit.record(
-            AuditEvent(actor: actor.accountID, action: "forum.post-hide", target: "post:\(stored.id)", details: ["reason": reason]),
+            // No reason: it is free text (it may name people) and audit rows can never be changed;
+            // it stays on the post, where deletion and retention can reach it.
+            AuditEvent(actor: actor.accountID, action: "forum.post-hide", target: "post:\(stored.id)"),
             on: connection
         )
     }

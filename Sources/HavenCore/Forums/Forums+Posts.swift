@@ -49,14 +49,14 @@ extension Forums {
             )
         let (pseudonymous, pseudonym) = try row.decode((Bool?, String?).self, startingAt: 17)
         var post = ForumPost(
-            id: id, topicId: topic, authorId: author, authorName: name, replyTo: replyTo, html: html,
+            id: id, topicId: topic, authorId: author, authorName: author == nil ? Forums.formerMember : name, replyTo: replyTo, html: html,
             state: PostState(rawValue: state) ?? .hidden, moderationReason: reason, version: Int(version), createdAt: created, editedAt: edited,
             reactions: Dictionary(zip(kinds, counts.map(Int.init)), uniquingKeysWith: +), myReactions: mine, bookmarked: bookmarked,
             source: source
         )
         if pseudonymous != false {
             post.authorId = nil
-            post.authorName = pseudonym
+            post.authorName = pseudonym ?? (author == nil ? Forums.formerMember : nil)
             post.pseudonymous = true
             post.mine = author != nil && author == viewer
         }

@@ -64,7 +64,7 @@ extension Forums {
                 try row.decode((Int, UUID, UUID, String, UUID, UUID?, String?, String, Date, Float, String, String).self)
             let snippet = language.hasPrefix("zh") ? Self.hanSnippet(of: source, for: words) : Self.markedSnippet(headline)
             return (seq, rank, SearchHit(
-                postId: id, topicId: topic, topicTitle: title, categoryId: category, authorId: author, authorName: name, language: language,
+                postId: id, topicId: topic, topicTitle: title, categoryId: category, authorId: author, authorName: author == nil ? Forums.formerMember : name, language: language,
                 createdAt: created, rank: Double(rank), snippet: snippet
             ))
         }

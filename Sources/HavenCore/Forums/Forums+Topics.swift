@@ -38,13 +38,13 @@ extension Forums {
             try row.decode((UUID, UUID, String, String, UUID?, String?, String, Bool, Bool, Date, Date, Int32, UUID?, Int, Int?).self, startingAt: start)
         let (pseudonymous, pseudonym) = try row.decode((Bool?, String?).self, startingAt: start + 15)
         var topic = ForumTopic(
-            id: id, categoryId: category, title: title, language: language, authorId: author, authorName: name, state: state,
+            id: id, categoryId: category, title: title, language: language, authorId: author, authorName: author == nil ? Forums.formerMember : name, state: state,
             mergedInto: merged, locked: locked, pinned: pinned, createdAt: created, lastPostedAt: lastPosted, replyCount: Int(replies),
             unread: lastSeq > (readSeq ?? 0)
         )
         if pseudonymous != false {
             topic.authorId = nil
-            topic.authorName = pseudonym
+            topic.authorName = pseudonym ?? (author == nil ? Forums.formerMember : nil)
             topic.pseudonymous = true
             topic.mine = author != nil && author == viewer
         }

@@ -67,6 +67,8 @@ extension HavenConfiguration {
         var configuration = AccountsConfiguration()
         configuration.passwordPolicy = PasswordPolicy(minimumLength: self.passwordMinimumLength)
         configuration.publicURL = publicURL
+        configuration.deletionGracePeriod = .seconds(self.deletionGraceDays * 86_400)
+        configuration.deletedPosts = self.deletedPosts
         return configuration
     }
 }

@@ -40,6 +40,10 @@ struct HavenConfiguration: Sendable {
     var argon2Memory: Int
     var argon2Iterations: Int
     var passwordMinimumLength: Int
+    /// Days between a deletion request and the account's erasure.
+    var deletionGraceDays: Int
+    /// What becomes of deleted members' posts.
+    var deletedPosts: DeletedPostsPolicy
     var mail: MailSettings
     var clamd: VirusScanner.Address?
     var metricsHost: String
@@ -124,6 +128,8 @@ struct HavenConfiguration: Sendable {
         self.argon2Memory = try settings.int(.argon2Memory, default: 19_456, in: 19_456...4_194_304)
         self.argon2Iterations = try settings.int(.argon2Iterations, default: 2, in: 2...100)
         self.passwordMinimumLength = try settings.int(.passwordMinimumLength, default: 15, in: 8...1_024)
+        self.deletionGraceDays = try settings.int(.deletionGraceDays, default: 7, in: 0...365)
+        self.deletedPosts = try settings.choice(.deletedPosts, default: .memberChoice, among: DeletedPostsPolicy.allCases)
         self.mail = MailSettings(
             smtpHost: try settings.string(.smtpHost),
             smtpPort: try settings.int(.smtpPort, default: 587, in: 1...65_535),

@@ -50,6 +50,8 @@ extension SettingKey {
     static let argon2Memory = SettingKey("argon2.memory_kib")
     static let argon2Iterations = SettingKey("argon2.iterations")
     static let passwordMinimumLength = SettingKey("accounts.password_min_length")
+    static let deletionGraceDays = SettingKey("accounts.deletion_grace_days")
+    static let deletedPosts = SettingKey("accounts.deleted_posts")
     static let smtpHost = SettingKey("smtp.host")
     static let smtpPort = SettingKey("smtp.port")
     static let smtpSecurity = SettingKey("smtp.security")
@@ -84,6 +86,7 @@ extension SettingKey {
         .host, .port, .publicURL, .drainSeconds, .shutdownDelaySeconds, .proxyProtocol,
         .tlsCertificate, .tlsKey, .tlsKeyPassword, .tlsClientCA, .tlsOCSPResponse, .tlsMinimumVersion, .insecureHTTP,
         .secretKey, .masterKey, .previousMasterKeyFiles, .argon2Memory, .argon2Iterations, .passwordMinimumLength,
+        .deletionGraceDays, .deletedPosts,
         .smtpHost, .smtpPort, .smtpSecurity, .smtpUser, .smtpPassword, .smtpCAFile,
         .mailFrom, .mailExcerpts, .mailRetrySeconds, .mailAttempts, .clamd, .metricsHost, .metricsPort,
     ] + Self.retention
