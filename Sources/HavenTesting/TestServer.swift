@@ -27,6 +27,7 @@ public struct TestServer: Sendable {
         forums: ForumsConfiguration = ForumsConfiguration(),
         documents: DocumentsConfiguration = DocumentsConfiguration(),
         documentKeys: MasterKeyring = TestServices.documentKeys,
+        exports: DataExportsConfiguration = DataExportsConfiguration(),
         hashing: PasswordHashingPool? = nil,
         logger: Logger = TestCluster.logger,
         _ body: @Sendable (TestServer) async throws -> Result
@@ -37,7 +38,7 @@ public struct TestServer: Sendable {
                 pool: database.pool, hashing: try hashing ?? TestServices.hashing, secret: TestServices.secret, configuration: configuration,
                 logger: logger
             ),
-            forums: forums, documentKeys: documentKeys, documents: documents
+            forums: forums, documentKeys: documentKeys, documents: documents, exports: exports
         )
         let tls = try TestCertificate.serverContext()
         return try await LiveServer.serving(

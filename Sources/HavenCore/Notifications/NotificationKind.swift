@@ -23,6 +23,8 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     case eventRegistration = "event-registration"
     /// The staff of an event I registered for sent its participants a message.
     case eventMessage = "event-message"
+    /// The export of my data I asked for is ready to download (once, for a limited time).
+    case dataExportReady = "data-export-ready"
 
     /// Security events on one's own account: they cannot be turned off.
     public var isSecurity: Bool {
@@ -31,6 +33,10 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
         default: false
         }
     }
+
+    /// Kinds that always reach the member (security events, and the export they asked for, which
+    /// is otherwise lost when it expires): they can be moved between the inbox and mail, never off.
+    public var cannotBeOff: Bool { self.isSecurity || self == .dataExportReady }
 
     /// How it is delivered until the member chooses: security events by mail as well, the rest
     /// in the app only.

@@ -15,13 +15,14 @@ public struct HavenServices: Sendable {
     public let digests: Digests
     public let consultations: Consultations
     public let outreach: Outreach
+    public let exports: DataExports
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
 
     public init(
         pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration(),
         documentKeys: MasterKeyring, documents: DocumentsConfiguration = DocumentsConfiguration(),
-        notifications: NotificationsConfiguration? = nil
+        notifications: NotificationsConfiguration? = nil, exports: DataExportsConfiguration = DataExportsConfiguration()
     ) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
@@ -35,5 +36,6 @@ public struct HavenServices: Sendable {
         self.digests = Digests(pool: pool, forums: self.forums, secret: accounts.secret)
         self.outreach = Outreach(pool: pool)
         self.consultations = Consultations(pool: pool, documents: self.documents, notifications: self.forums.notifications)
+        self.exports = DataExports(pool: pool, documents: self.documents, notifications: self.forums.notifications, configuration: exports)
     }
 }

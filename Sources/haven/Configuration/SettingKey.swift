@@ -61,6 +61,7 @@ extension SettingKey {
     static let mailRetrySeconds = SettingKey("mail.retry_seconds")
     static let mailAttempts = SettingKey("mail.attempts")
     static let clamd = SettingKey("documents.clamd")
+    static let exportRetentionDays = SettingKey("exports.retention_days")
     static let metricsHost = SettingKey("metrics.host")
     static let metricsPort = SettingKey("metrics.port")
 
@@ -71,6 +72,6 @@ extension SettingKey {
         .tlsCertificate, .tlsKey, .tlsKeyPassword, .tlsClientCA, .tlsOCSPResponse, .tlsMinimumVersion, .insecureHTTP,
         .secretKey, .masterKey, .previousMasterKeyFiles, .argon2Memory, .argon2Iterations, .passwordMinimumLength,
         .smtpHost, .smtpPort, .smtpSecurity, .smtpUser, .smtpPassword, .smtpCAFile,
-        .mailFrom, .mailExcerpts, .mailRetrySeconds, .mailAttempts, .clamd, .metricsHost, .metricsPort,
+        .mailFrom, .mailExcerpts, .mailRetrySeconds, .mailAttempts, .clamd, .exportRetentionDays, .metricsHost, .metricsPort,
     ]
 }
