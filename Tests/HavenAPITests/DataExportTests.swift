@@ -214,11 +214,15 @@ import Testing
                 let sealed = try await pool.query("SELECT sealed FROM data_export_chunks WHERE export_id = \(uuid)").map { try $0.decode(column: 0, as: [UInt8].self) }
                 #expect(!sealed.isEmpty && sealed.allSatisfy { Data($0).range(of: Data("amina@example.org".utf8)) == nil })
 
+                // HEAD says what GET would, and does not use the download up.
+                let head = try await member.send("HEAD", "/me/exports/\(id)/download", headers: [:])
+                #expect(head.status == 200 && head.header("content-type") == "application/zip" && Int(head.header("content-length") ?? "") ?? 0 > 100, "\(head.headers)")
                 let first = try await member.send("GET", "/me/exports/\(id)/download")
-                #expect(first.status == 200 && first.body.count > 100)
+                #expect(first.status == 200 && first.body.count == Int(head.header("content-length") ?? ""))
                 let second = try await member.send("GET", "/me/exports/\(id)/download")
                 #expect(second.status == 410 && second.header("content-type") == "application/problem+json", "\(second.text)")
                 #expect(second.json["type"] as? String == "urn:haven:problem:export-gone")
+                #expect(try await member.send("HEAD", "/me/exports/\(id)/download").status == 410)
                 let state = try await member.send("GET", "/me/exports/\(id)")
                 #expect(state.json["state"] as? String == "downloaded" && state.json["download"] == nil && state.json["downloaded_at"] != nil, "\(state.text)")
                 // The key and every chunk are gone.

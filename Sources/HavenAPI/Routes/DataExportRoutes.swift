@@ -35,13 +35,19 @@ enum DataExportRoutes {
             APIRoute(.get, "/me/exports/{id}", audience: .signedIn(scope: nil)) { _, context in
                 JSONBody.response(DataExportJSON(try await exports.export(try id(context), for: try context.requireActor())))
             },
-            APIRoute(.get, "/me/exports/{id}/download", audience: .signedIn(scope: nil)) { _, context in
-                // Claimed before the response starts: refusals are problems, not a broken download.
-                let download = try await exports.download(try id(context), for: try context.requireActor())
+            APIRoute(.get, "/me/exports/{id}/download", audience: .signedIn(scope: nil)) { request, context in
+                let (id, actor) = (try id(context), try context.requireActor())
                 var headers = HTTPFields()
                 headers[.contentType] = "application/zip"
+                headers[.contentDisposition] = "attachment; filename=\"haven-export-\(id.uuidString.lowercased()).zip\""
+                // HEAD (answered wherever GET is) says what GET would, without using up the download.
+                if request.method == .head {
+                    headers[.contentLength] = String(try await exports.downloadable(id, for: actor))
+                    return Response(status: .ok, headers: headers)
+                }
+                // Claimed before the response starts: refusals are problems, not a broken download.
+                let download = try await exports.download(id, for: actor)
                 headers[.contentLength] = String(download.size)
-                headers[.contentDisposition] = "attachment; filename=\"haven-export-\(download.id.uuidString.lowercased()).zip\""
                 return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                     try await exports.stream(download) { try await writer.write($0) }
                     try await writer.finish(nil)

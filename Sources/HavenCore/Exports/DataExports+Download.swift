@@ -37,6 +37,19 @@ extension DataExports {
         return claimed
     }
 
+    /// The size of the actor's export if it could be downloaded now, refused as `download` would
+    /// refuse it, without claiming it: a HEAD request must not use up the one download.
+    public func downloadable(_ id: UUID, for actor: Actor) async throws -> Int64 {
+        let export = try await self.export(id, for: actor)
+        switch export.state {
+        case .queued, .preparing: throw DataExportError.notReady
+        case .ready:
+            guard let expires = export.expiresAt, expires > self.configuration.clock(), let size = export.size else { throw DataExportError.gone }
+            return size
+        case .downloaded, .expired, .failed: throw DataExportError.gone
+        }
+    }
+
     /// Streams a claimed archive to `write`, a chunk at a time (authenticated and decrypted),
     /// then shreds it, whether the download finished or not: it was the one download.
     public func stream(_ download: DataExportDownload, into write: (ByteBuffer) async throws -> Void) async throws {
