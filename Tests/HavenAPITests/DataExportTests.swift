@@ -309,6 +309,41 @@ import Testing
         }
     }
 
+    @Test func severalWorkersShareThePreparationsAndADeadOneIsTakenUpAgain() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: lenientAccounts()) { server in
+                let pool = database.pool
+                let exports = server.services.exports
+                var ids: [String] = []
+                for name in ["amina", "bakari", "chidi", "dalia"] {
+                    ids.append(try await Self.request(try await server.signUp(email: "\(name)@example.org")))
+                }
+                // Two instances at once: every export prepared exactly once.
+                async let first = exports.prepareDue()
+                async let second = exports.prepareDue()
+                let (a, b) = try await (first, second)
+                #expect(a + b == 4, "\(a) + \(b)")
+                let ready = try await pool.query("SELECT count(*)::int FROM audit_log WHERE action = 'data-export.ready'").first?.decode(column: 0, as: Int.self)
+                #expect(ready == 4)
+
+                // An instance died an hour into a preparation, leaving part of an archive: another
+                // starts it again from nothing, once the preparation is taken for dead.
+                let member = try await server.signUp(email: "eve@example.org")
+                let id = try #require(UUID(uuidString: try await Self.request(member)))
+                try await pool.execute("UPDATE data_exports SET state = 'preparing', started_at = now() - interval '10 minutes', done = 2, total = 20 WHERE id = \(id)")
+                try await pool.execute("INSERT INTO data_export_keys (export_id, key_id, wrapped_key) VALUES (\(id), 'gone', '\\x00')")
+                try await pool.execute("INSERT INTO data_export_chunks (export_id, number, sealed) VALUES (\(id), 0, '\\x00')")
+                #expect(try await exports.prepareDue() == 0)
+                try await pool.execute("UPDATE data_exports SET started_at = now() - interval '2 hours' WHERE id = \(id)")
+                #expect(try await exports.prepareDue() == 1)
+                let zip = try await member.send("GET", "/me/exports/\(id.uuidString.lowercased())/download")
+                #expect(zip.status == 200)
+                let entries = try await Self.entries(of: zip.body)
+                #expect(try Self.object(entries, "profile.json")["email"] as? String == "eve@example.org")
+            }
+        }
+    }
+
     @Test func theMemberIsNotifiedAndCannotTurnItOff() async throws {
         try await TestDatabase.with { database in
             try await TestServer.with(database: database, accounts: lenientAccounts()) { server in
