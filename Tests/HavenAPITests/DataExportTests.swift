@@ -133,6 +133,9 @@ import Testing
                 let registered = try await member.send("POST", "/events/\(event)/registrations", json: ["answers": [:] as [String: String]])
                 #expect(registered.status == 201, "\(registered.text)")
 
+                // The topic read (a reading position).
+                #expect(try await member.send("GET", "/forums/topics/\(topic)").status == 200)
+
                 // Asked for, prepared in the background, downloaded over HTTPS.
                 let id = try await Self.request(member)
                 #expect(try await server.services.exports.prepareDue() == 1)
@@ -162,6 +165,7 @@ import Testing
                 let flags = try Self.array(entries, "flags.json")
                 #expect(flags.map { $0["post_id"] as? String } == [staffPost] && flags.first?["note"] as? String == "Belongs in announcements.")
                 #expect(try Self.array(entries, "follows.json").map { $0["category_id"] as? String } == [category])
+                #expect(try Self.array(entries, "reads.json").contains { $0["topic_id"] as? String == topic.lowercased() })
                 let documents = try Self.array(entries, "documents.json")
                 #expect(documents.map { $0["id"] as? String } == [document])
                 let versions = documents.first?["versions_you_uploaded"] as? [[String: Any]] ?? []
@@ -254,8 +258,9 @@ import Testing
                 clock.advance(by: 6 * 86_400)
                 #expect(try await exports.expireDue() == 0)
                 #expect(try await member.send("GET", "/me/exports/\(id)").json["state"] as? String == "ready")
-                // Past its time: the job expires and shreds it; the download is gone.
+                // Past its time: expired at once for the member, then shredded by the job; the download is gone.
                 clock.advance(by: 2 * 86_400)
+                #expect(try await member.send("GET", "/me/exports/\(id)").json["state"] as? String == "expired")
                 #expect(try await exports.expireDue() == 1)
                 let keys = try await pool.query("SELECT count(*)::int FROM data_export_keys WHERE export_id = \(uuid)").first?.decode(column: 0, as: Int.self)
                 #expect(keys == 0)
@@ -299,7 +304,7 @@ import Testing
                 let ready = try await member.send("GET", "/me/exports/\(id)")
                 let progress = try #require(ready.json["progress"] as? [String: Int], "\(ready.text)")
                 #expect(ready.json["state"] as? String == "ready" && progress["percent"] == 100 && progress["done"] == progress["total"])
-                #expect((progress["total"] ?? 0) >= 17 && ready.json["download"] as? String == "/me/exports/\(id)/download")
+                #expect((progress["total"] ?? 0) >= 18 && ready.json["download"] as? String == "/me/exports/\(id)/download")
                 #expect((ready.json["size"] as? Int ?? 0) > 0)
                 let list = try await member.send("GET", "/me/exports")
                 #expect((list.json["exports"] as? [[String: Any]])?.map { ($0["id"] as? String)?.lowercased() } == [id])

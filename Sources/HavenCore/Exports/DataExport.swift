@@ -30,6 +30,16 @@ public struct DataExport: Sendable, Equatable {
     /// The archive's size in bytes, once ready.
     public let size: Int64?
 
+    /// As it stands at `now`: a ready export past its time is expired, even before the job that
+    /// shreds it has run.
+    func asOf(_ now: Date) -> DataExport {
+        guard self.state == .ready, let expires = self.expiresAt, expires <= now else { return self }
+        return DataExport(
+            id: self.id, state: .expired, requestedAt: self.requestedAt, readyAt: self.readyAt, expiresAt: self.expiresAt,
+            downloadedAt: self.downloadedAt, done: self.done, total: self.total, size: self.size
+        )
+    }
+
     /// How far along it is, 0–100.
     public var percent: Int {
         switch self.state {

@@ -109,6 +109,13 @@ extension DataExports {
                         WHERE f.account_id = \(account) ORDER BY f.created_at, c.slug) x
                     """
             ),
+            Part(
+                name: "reads.json",
+                query: """
+                    SELECT coalesce(jsonb_pretty(jsonb_agg(to_jsonb(x))), '[]') FROM (
+                        SELECT topic_id, last_read_seq, read_at FROM forum_reads WHERE account_id = \(account) ORDER BY read_at, topic_id) x
+                    """
+            ),
             // document_versions_uploader. Each version listed is in the archive under `file`.
             Part(
                 name: "documents.json",

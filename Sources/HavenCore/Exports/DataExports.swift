@@ -86,7 +86,7 @@ public struct DataExports: Sendable {
             "SELECT \(fragment: Self.columns) FROM data_exports WHERE id = \(id) AND account_id = \(actor.accountID)"
         ).first
         guard let row else { throw AccountError.notFound }
-        return try Self.export(from: row)
+        return try Self.export(from: row).asOf(self.configuration.clock())
     }
 
     /// The actor's exports, newest first (the last 20).
@@ -98,7 +98,7 @@ public struct DataExports: Sendable {
             SELECT \(fragment: Self.columns) FROM data_exports WHERE account_id = \(actor.accountID)
             ORDER BY requested_at DESC, id DESC LIMIT 20
             """
-        ).map(Self.export(from:))
+        ).map { try Self.export(from: $0).asOf(self.configuration.clock()) }
     }
 
     /// Deletes an export's key, and with it its chunks: what is left cannot be read.
