@@ -48,7 +48,7 @@ ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN (
     'reply', 'mention', 'post-approved', 'post-rejected', 'document-approved', 'document-rejected', 'flag-resolved',
     'moderation-queue', 'new-sign-in', 'password-changed', 'two-factor-changed', 'session-revoked',
-    'consultation-reminder', 'event-registration', 'event-message', 'data-export-ready'
+    'consultation-reminder', 'event-registration', 'event-message', 'author-revealed', 'data-export-ready'
 ));
 ALTER TABLE notifications DROP CONSTRAINT notifications_subject_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_subject_kind_check

@@ -21,6 +21,7 @@ public enum HavenServer {
             + DocumentRoutes.routes(services: services)
             + ConsultationRoutes.routes(services: services)
             + OutreachRoutes.routes(services: services)
+            + RetentionRoutes.routes(services: services)
             + DataExportRoutes.routes(services: services)
     }
 

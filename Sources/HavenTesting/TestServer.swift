@@ -27,6 +27,7 @@ public struct TestServer: Sendable {
         forums: ForumsConfiguration = ForumsConfiguration(),
         documents: DocumentsConfiguration = DocumentsConfiguration(),
         documentKeys: MasterKeyring = TestServices.documentKeys,
+        retention: RetentionPolicy = RetentionPolicy(),
         exports: DataExportsConfiguration = DataExportsConfiguration(),
         hashing: PasswordHashingPool? = nil,
         logger: Logger = TestCluster.logger,
@@ -38,7 +39,7 @@ public struct TestServer: Sendable {
                 pool: database.pool, hashing: try hashing ?? TestServices.hashing, secret: TestServices.secret, configuration: configuration,
                 logger: logger
             ),
-            forums: forums, documentKeys: documentKeys, documents: documents, exports: exports
+            forums: forums, documentKeys: documentKeys, documents: documents, retention: retention, exports: exports
         )
         let tls = try TestCertificate.serverContext()
         return try await LiveServer.serving(

@@ -15,16 +15,20 @@ struct Audit: AsyncParsableCommand {
 struct AuditVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute every audit row's hash and report the first row that does not match (exit 1)."
+        abstract: "Recompute every audit row's hash and report the first row that does not match (exit 1).",
+        discussion: "After retention removed old rows, the chain starts from a checkpoint signed with the server secret, which must then be given."
     )
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var secrets: SecretOptions
+
     func run() async throws {
-        let configuration = try await self.database.configuration()
+        let configuration = try await self.database.configuration(self.secrets)
         let logger = configuration.makeLogger(label: "haven.audit")
+        let secret = try configuration.existingServerSecret()
         let result = try await configuration.withPool(size: 1, logger: logger) { pool in
-            try await AuditLog(pool: pool).verify()
+            try await AuditLog(pool: pool, secret: secret).verify()
         }
         switch result {
         case .intact(let rows):
@@ -40,20 +44,23 @@ struct AuditVerify: AsyncParsableCommand {
 struct AuditRetain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retain",
-        abstract: "Delete audit entries older than the retention period; the chain stays verifiable from the oldest kept."
+        abstract: "Delete audit entries older than the retention period; a checkpoint signed with the server secret keeps the chain verifiable."
     )
 
     @OptionGroup var database: DatabaseOptions
+
+    @OptionGroup var secrets: SecretOptions
 
     @Option(help: "Keep this many days.")
     var days = 365
 
     func run() async throws {
-        let configuration = try await self.database.configuration()
+        let configuration = try await self.database.configuration(self.secrets)
         guard self.days >= 1 else { throw ValidationError("--days must be at least 1") }
         let logger = configuration.makeLogger(label: "haven.audit")
+        let secret = try configuration.serverSecret(logger: logger)
         let removed = try await configuration.withPool(size: 1, logger: logger) { pool in
-            try await AuditLog(pool: pool).applyRetention(days: self.days)
+            try await AuditLog(pool: pool, secret: secret).applyRetention(days: self.days)
         }
         print("Removed \(removed) audit entries older than \(self.days) days.")
     }

@@ -32,9 +32,10 @@ struct ConfigCheck: AsyncParsableCommand {
     @OptionGroup var tls: TLSOptions
     @OptionGroup var secrets: SecretOptions
     @OptionGroup var mail: MailOptions
+    @OptionGroup var retention: RetentionOptions
 
     func run() async throws {
-        let configuration = try await self.database.configuration(self.serving, self.tls, self.secrets, self.mail)
+        let configuration = try await self.database.configuration(self.serving, self.tls, self.secrets, self.mail, self.retention)
         do { try configuration.checkServable() } catch { throw ValidationFailure(error) }
         print("Configuration is valid (mode \(configuration.mode.rawValue)):")
         for (key, value) in configuration.summary {
@@ -89,7 +90,7 @@ extension HavenConfiguration {
             ("exports.retention_days", "\(self.exportRetentionDays)"),
             ("metrics.host", text(self.metricsHost)),
             ("metrics.port", "\(self.metricsPort)"),
-        ]
+        ] + self.retentionSummary
     }
 
     /// A database URL as libpq reads it, without its password.

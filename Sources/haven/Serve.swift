@@ -36,6 +36,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var mail: MailOptions
 
+    @OptionGroup var retention: RetentionOptions
+
     @Flag(help: "Apply pending migrations before serving.")
     var migrate = false
 
@@ -46,7 +48,7 @@ struct Serve: AsyncParsableCommand {
     var bootstrapAdmin: String?
 
     func run() async throws {
-        let configuration = try await self.database.configuration(self.serving, self.tls, self.secrets, self.mail)
+        let configuration = try await self.database.configuration(self.serving, self.tls, self.secrets, self.mail, self.retention)
         do { try configuration.checkServable() } catch { throw ValidationFailure(error) }
         Allocator.limitArenas()
         configuration.bootstrapLogging()
@@ -76,10 +78,13 @@ struct Serve: AsyncParsableCommand {
             )
             var documents = DocumentsConfiguration()
             documents.virusScanner = configuration.clamd.map { VirusScanner(address: $0) }
+            // A policy of "keep" leaves deleted documents for good (the retention job skips them).
+            documents.retentionDays = configuration.retention.deletedDocuments ?? documents.retentionDays
             let services = HavenServices(
                 pool: pool, migrator: migrator, accounts: accounts, documentKeys: masterKeys,
                 documents: documents,
                 notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: configuration.mail.excerpts),
+                retention: configuration.retention,
                 exports: DataExportsConfiguration(retentionDays: configuration.exportRetentionDays)
             )
             let bootstrapToken: SecretToken? = if let email = self.bootstrapAdmin { try await accounts.bootstrapInvitation(email: email) } else { nil }
@@ -104,8 +109,9 @@ struct Serve: AsyncParsableCommand {
                     )
                 )
             }
+            let collector = MetricsCollector(registry: registry, services: services, tlsContext: tlsContext, logger: logger)
             let metrics = MetricsServer.application(
-                collector: MetricsCollector(registry: registry, services: services, tlsContext: tlsContext, logger: logger),
+                collector: collector,
                 readiness: services.readiness, host: configuration.metricsHost, port: configuration.metricsPort, logger: logger
             ) { channel in
                 logger.info("metrics listening", metadata: ["address": "\(configuration.metricsHost):\(channel.localAddress?.port ?? 0)"])
@@ -115,8 +121,17 @@ struct Serve: AsyncParsableCommand {
             var lifecycle: [any Service] = [metrics]
             if let tlsContext { lifecycle.append(CertificateReloader(context: tlsContext, logger: logger)) }
             lifecycle += [
-                PeriodicJob(name: "purged document versions past retention", unit: "versions", interval: .seconds(3_600), logger: logger) {
-                    try await services.documents.purge()
+                // Every retention policy, deleted documents included; the counts feed
+                // haven_retention_purged_total even when a purge failed.
+                PeriodicJob(name: "purged records past retention", unit: "records", interval: .seconds(3_600), logger: logger) {
+                    do {
+                        let purged = try await services.retention.run(now: Date())
+                        collector.recordRetention(purged)
+                        return purged.values.reduce(0, +)
+                    } catch let failure as RetentionFailure {
+                        collector.recordRetention(failure.purged)
+                        throw failure.error
+                    }
                 },
                 PeriodicJob(name: "queued digests", unit: "digests", interval: .seconds(900), logger: logger) {
                     try await services.digests.sendDue()

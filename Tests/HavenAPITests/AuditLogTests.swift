@@ -81,7 +81,8 @@ import Testing
 
             // Retention removes the oldest rows through the sanctioned path; what remains verifies.
             try await TestDatabase.with { fresh in
-                let kept = AuditLog(pool: fresh.pool)
+                // Retention signs a checkpoint with the server secret, and verification checks it.
+                let kept = AuditLog(pool: fresh.pool, secret: TestServices.secret)
                 for index in 0..<5 { try await kept.record(AuditEvent(actor: nil, action: "test.event", target: "item:\(index)")) }
                 try await fresh.pool.withConnection { connection in
                     try await connection.executeScript("SET session_replication_role = replica")

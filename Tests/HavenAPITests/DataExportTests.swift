@@ -184,7 +184,7 @@ import Testing
                 let audit = try Self.array(entries, "audit.json")
                 #expect(audit.contains { $0["action"] as? String == "data-export.request" && $0["actor"] as? String == "you" })
                 #expect(audit.contains { $0["action"] as? String == "group.member-add" && $0["actor"] as? String == "another account" })
-                #expect(entries["manifest.json"] != nil)
+                #expect(entries["manifest.json"] != nil && entries["pseudonyms.json"] != nil)
 
                 // Nothing of anybody else's, and none of the member's secrets, anywhere in the bytes.
                 let bytes = zip.body
@@ -304,7 +304,7 @@ import Testing
                 let ready = try await member.send("GET", "/me/exports/\(id)")
                 let progress = try #require(ready.json["progress"] as? [String: Int], "\(ready.text)")
                 #expect(ready.json["state"] as? String == "ready" && progress["percent"] == 100 && progress["done"] == progress["total"])
-                #expect((progress["total"] ?? 0) >= 18 && ready.json["download"] as? String == "/me/exports/\(id)/download")
+                #expect((progress["total"] ?? 0) >= 19 && ready.json["download"] as? String == "/me/exports/\(id)/download")
                 #expect((ready.json["size"] as? Int ?? 0) > 0)
                 let list = try await member.send("GET", "/me/exports")
                 #expect((list.json["exports"] as? [[String: Any]])?.map { ($0["id"] as? String)?.lowercased() } == [id])

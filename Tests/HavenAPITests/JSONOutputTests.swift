@@ -19,6 +19,7 @@ import Testing
     static func post(_ index: Int, optionals: Bool) -> ForumPost {
         ForumPost(
             id: UUID(), topicId: UUID(), authorId: optionals ? UUID() : nil, authorName: optionals ? "Amina \(index) " + Self.awkward : nil,
+            pseudonymous: optionals ? true : nil, mine: optionals ? index % 2 == 0 : nil,
             replyTo: optionals ? UUID() : nil, html: "<p>Post \(index)</p>\n" + Self.awkward, state: PostState.allCases[index % 5],
             moderationReason: optionals ? "Because" : nil, version: index, createdAt: Date(timeIntervalSince1970: 1_700_000_000.999 + Double(index)),
             editedAt: optionals ? Date(timeIntervalSince1970: 86_399.5) : nil,
@@ -30,7 +31,7 @@ import Testing
     static func topic(optionals: Bool) -> ForumTopic {
         ForumTopic(
             id: UUID(), categoryId: UUID(), title: "Title " + Self.awkward, language: "ar", authorId: optionals ? UUID() : nil,
-            authorName: optionals ? "Omar" : nil, state: "published", mergedInto: optionals ? UUID() : nil, locked: optionals, pinned: !optionals,
+            authorName: optionals ? "Omar" : nil, pseudonymous: optionals ? true : nil, mine: optionals ? false : nil, state: "published", mergedInto: optionals ? UUID() : nil, locked: optionals, pinned: !optionals,
             createdAt: Date(timeIntervalSince1970: 0), lastPostedAt: Date(timeIntervalSince1970: 4_102_444_799.9), replyCount: 49, unread: optionals
         )
     }

@@ -33,6 +33,8 @@ import Testing
             "post /auth/password-reset", "post /auth/password-reset/complete",
             // One-click unsubscribe from a mail client: the token in the link is the authority.
             "post /digest/unsubscribe",
+            // The privacy notice: people read what is kept about them before they join.
+            "get /privacy",
         ]
         let publicRoutes = Set(routes.filter { $0.audience == .everyone }.map(\.operationKey))
         #expect(publicRoutes.isSubset(of: allowedPublic))

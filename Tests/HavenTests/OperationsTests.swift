@@ -159,6 +159,8 @@ extension HavenCommandTests {
                 "haven_db_pool_connections": "gauge", "haven_db_pool_waiting": "gauge", "haven_db_pool_acquire_duration": "histogram",
                 "haven_argon2_queue_depth": "gauge", "haven_tls_handshakes": "counter", "haven_tls_connections": "gauge",
                 "haven_mail_outbox_messages": "gauge", "haven_moderation_queue_length": "gauge", "haven_database_up": "gauge",
+                // The retention job runs as the server starts, and names every policy.
+                "haven_retention_purged": "counter",
             ]
             for (name, type) in expected {
                 #expect(families[name]?["type"] as? String == type, "\(name) missing or not a \(type): \(scraped.text)")

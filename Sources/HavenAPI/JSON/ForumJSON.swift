@@ -15,7 +15,9 @@ extension ForumTopic: JSONWritable {
             output.field("last_posted_at", self.lastPostedAt)
             output.field("locked", self.locked)
             output.field("merged_into", self.mergedInto)
+            output.field("mine", self.mine)
             output.field("pinned", self.pinned)
+            output.field("pseudonymous", self.pseudonymous)
             output.field("reply_count", self.replyCount)
             output.field("state", self.state)
             output.field("title", self.title)
@@ -34,9 +36,11 @@ extension ForumPost: JSONWritable {
             output.field("edited_at", self.editedAt)
             output.field("html", self.html)
             output.field("id", self.id)
+            output.field("mine", self.mine)
             output.field("moderation_reason", self.moderationReason)
             output.key("my_reactions")
             output.array(self.myReactions) { $0.string($1) }
+            output.field("pseudonymous", self.pseudonymous)
             output.key("reactions")
             output.object { output in
                 for (kind, count) in self.reactions.sorted(by: { $0.key < $1.key }) {

@@ -141,6 +141,10 @@ struct JSONOutput {
         self.int(value)
     }
 
+    mutating func field(_ name: StaticString, _ value: Bool?) {
+        if let value { self.key(name); self.bool(value) }
+    }
+
     mutating func field(_ name: StaticString, _ value: Bool) {
         self.key(name)
         self.bool(value)

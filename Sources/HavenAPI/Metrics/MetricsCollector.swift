@@ -68,6 +68,15 @@ public final class MetricsCollector: Sendable {
         return self.registry.emitToBuffer()
     }
 
+    /// Adds what a retention run purged to `haven_retention_purged_total{policy=…}` (every policy
+    /// named, so each series exists from the first run).
+    public func recordRetention(_ purged: [RetentionPolicy.Kind: Int]) {
+        for kind in RetentionPolicy.Kind.allCases {
+            self.registry.makeCounter(name: "haven_retention_purged_total", labels: [("policy", kind.rawValue)])
+                .increment(by: Int64(purged[kind] ?? 0))
+        }
+    }
+
     private func gauge(_ name: String, _ labels: [String: String], _ value: Int) {
         let gauge = labels.isEmpty
             ? self.registry.makeGauge(name: name)

@@ -4,9 +4,15 @@ extension NotificationError: ProblemConvertible {
     public var problem: Problem {
         switch self {
         case .securityCannotBeOff(let kind):
-            kind.isSecurity
-                ? Problem(.securityNotificationRequired, detail: "\(kind.rawValue) notifications are about your account's safety and cannot be turned off.")
-                : Problem(.securityNotificationRequired, detail: "\(kind.rawValue) notifications bring what you asked for and cannot be turned off.")
+            Problem(
+                .securityNotificationRequired,
+                detail: switch kind {
+                case .authorRevealed:
+                    "author-revealed notifications tell you that an administrator learnt who wrote a pseudonymous post of yours; they cannot be turned off."
+                case .dataExportReady: "data-export-ready notifications bring the export you asked for; they cannot be turned off."
+                default: "\(kind.rawValue) notifications are about your account's safety and cannot be turned off."
+                }
+            )
         }
     }
 }

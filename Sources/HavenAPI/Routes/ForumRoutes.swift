@@ -7,7 +7,7 @@ enum ForumRoutes {
     struct CategoryBody: JSONRequest {
         static let fields: Set<String> = [
             "slug", "parent_id", "names", "descriptions", "position", "visibility", "visible_groups", "visible_organisations", "posting",
-            "posting_groups", "premoderated",
+            "posting_groups", "premoderated", "pseudonymous",
         ]
         var slug: String
         var parentId: UUID?
@@ -20,6 +20,7 @@ enum ForumRoutes {
         var posting: CategoryRules.Audience?
         var postingGroups: [UUID]?
         var premoderated: Bool?
+        var pseudonymous: Bool?
 
         var draft: CategoryDraft {
             CategoryDraft(
@@ -28,7 +29,8 @@ enum ForumRoutes {
                     visibility: self.visibility ?? .members, visibleGroups: self.visibleGroups ?? [],
                     visibleOrganisations: self.visibleOrganisations ?? [], posting: self.posting ?? .members,
                     postingGroups: self.postingGroups ?? [], premoderated: self.premoderated ?? false
-                )
+                ),
+                pseudonymous: self.pseudonymous
             )
         }
     }

@@ -65,6 +65,14 @@ enum ModerationRoutes {
                 try await forums.hide(try id(context), reason: body.reason, by: try context.requireActor())
                 return Response(status: .noContent)
             },
+            // Administrators only, checked before the body is read: nobody else learns even
+            // whether their request would have been well formed.
+            APIRoute(.post, "/moderation/posts/{id}/reveal", audience: .signedIn(scope: .admin)) { request, context in
+                let actor = try context.requireActor()
+                try Access.require(actor, .revealPostAuthor)
+                let body = try await request.decodeJSON(Reason.self, context: context)
+                return JSONBody.snakeCase(try await forums.revealAuthor(of: try id(context), reason: body.reason, by: actor))
+            },
             APIRoute(.post, "/moderation/posts/{id}/restore", audience: .signedIn(scope: .moderate)) { _, context in
                 try await forums.restore(try id(context), by: try context.requireActor())
                 return Response(status: .noContent)

@@ -69,7 +69,7 @@ public enum Access {
             return administrator || member(of: id) ? .allow : .hide
         case .searchForums:
             return .allow
-        case .manageCategories, .configureDocumentVetting, .manageConsultations, .useOutreachDirectory:
+        case .manageCategories, .configureDocumentVetting, .revealPostAuthor, .manageConsultations, .useOutreachDirectory:
             return administrator ? .allow : .deny
         case .readConsultation(let invited, let opened):
             return administrator || (opened && invited.contains(where: member(of:))) ? .allow : .hide

@@ -60,6 +60,8 @@ public enum Permission: Sendable, Equatable {
     case searchForums
     /// The moderation queue (filtered by the categories one moderates).
     case readModerationQueue
+    /// Learn who wrote a post in a pseudonymous category (administrators, with a reason).
+    case revealPostAuthor
 
     // Documents
     /// List documents in a space (each still weighed by `readDocument`).

@@ -5,11 +5,18 @@ import PostgresClient
 /// The tamper-evident audit log. Each row carries the SHA-256 of the previous row's hash and its
 /// own content, computed by the database as it appends (`audit_chain` in Schema/0003), so a
 /// changed, removed or inserted row breaks the chain from there on. Rows cannot be updated or
-/// deleted through the application (a trigger refuses), except by retention, oldest first.
+/// deleted through the application (a trigger refuses), except by retention, oldest first,
+/// which leaves a signed checkpoint that verification starts from (`AuditCheckpoint`).
 public struct AuditLog: Sendable {
     let pool: PostgresPool
+    /// Signs and checks checkpoints; without it, retention cannot run and a log with a
+    /// checkpoint does not verify.
+    let secret: ServerSecret?
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(pool: PostgresPool, secret: ServerSecret? = nil) {
+        self.pool = pool
+        self.secret = secret
+    }
 
     /// Appends an event (in its own statement, or in `connection`'s transaction).
     public func record(_ event: AuditEvent, on connection: PostgresConnection? = nil) async throws {
@@ -100,53 +107,71 @@ public struct AuditLog: Sendable {
         case broken(position: Int, reason: String)
     }
 
-    /// Walks the chain from the oldest row kept, recomputing every hash.
+    /// Walks the chain from the newest checkpoint (or from the first row ever written), recomputing
+    /// every hash: the oldest row kept must link to the checkpoint, whose signature must hold.
+    /// One snapshot throughout: rows a running server appends or purges meanwhile do not look
+    /// like tampering.
     public func verify() async throws -> Verification {
-        var expectedPrevious: [UInt8]?
-        var expectedPosition: Int?
-        var checked = 0
-        var broken: Verification?
-        try await self.pool.withConnection { connection in
-            try await connection.stream(
-                """
-                SELECT position, previous_hash, hash,
-                       audit_content(position, occurred_at, actor_id, action, target, outcome, address_prefix, details)
-                FROM audit_log ORDER BY position
-                """,
-                batchSize: 256
-            ) { row in
-                guard broken == nil else { return }
-                let (position, previous, hash, content) = try row.decode((Int, [UInt8], [UInt8], [UInt8]).self)
-                if let expectedPosition, position != expectedPosition {
-                    broken = .broken(position: position, reason: "rows \(expectedPosition)…\(position - 1) are missing")
-                } else if let expectedPrevious, previous != expectedPrevious {
-                    broken = .broken(position: position, reason: "its link does not match the previous row's hash")
-                } else if SHA256.hash(previous + content) != hash {
-                    broken = .broken(position: position, reason: "its content does not match its hash")
-                }
-                expectedPrevious = hash
-                expectedPosition = position + 1
-                checked += 1
+        try await self.pool.withTransaction(isolation: .repeatableRead) { connection in
+            try await self.verify(on: connection)
+        }
+    }
+
+    private func verify(on connection: PostgresConnection) async throws -> Verification {
+        let checkpoint = try await self.newestCheckpoint(on: connection)
+        if let checkpoint {
+            guard let secret = self.secret else {
+                return .broken(position: checkpoint.position, reason: "its checkpoint cannot be checked without the server secret")
+            }
+            guard checkpoint.isSigned(by: secret) else {
+                return .broken(position: checkpoint.position, reason: "its checkpoint's signature does not match")
             }
         }
+        var expectedPrevious = checkpoint?.hash ?? AuditCheckpoint.genesisHash
+        var expectedPosition = (checkpoint?.position ?? 0) + 1
+        var checked = 0
+        var broken: Verification?
+        try await connection.stream(
+            """
+            SELECT position, previous_hash, hash,
+                   audit_content(position, occurred_at, actor_id, action, target, outcome,
+                                 CASE WHEN address_chained THEN address_prefix ELSE '' END, details)
+            FROM audit_log WHERE position > \(expectedPosition - 1) ORDER BY position
+            """,
+            batchSize: 256
+        ) { row in
+            guard broken == nil else { return }
+            let (position, previous, hash, content) = try row.decode((Int, [UInt8], [UInt8], [UInt8]).self)
+            if position != expectedPosition {
+                let reason = checked == 0 && checkpoint == nil
+                    ? "rows \(expectedPosition)…\(position - 1) are missing and no checkpoint accounts for them"
+                    : "rows \(expectedPosition)…\(position - 1) are missing"
+                broken = .broken(position: position, reason: reason)
+            } else if previous != expectedPrevious {
+                broken = .broken(
+                    position: position,
+                    reason: checked == 0 && checkpoint != nil ? "it does not link to the checkpoint" : "its link does not match the previous row's hash"
+                )
+            } else if SHA256.hash(previous + content) != hash {
+                broken = .broken(position: position, reason: "its content does not match its hash")
+            }
+            expectedPrevious = hash
+            expectedPosition = position + 1
+            checked += 1
+        }
         if let broken { return broken }
-        // The head must point at the last row: rows removed from the end show here.
-        let head = try await self.pool.query("SELECT position, hash FROM audit_head").first?.decode((Int, [UInt8]).self)
-        if let head, checked > 0, head.0 != (expectedPosition ?? 1) - 1 || head.1 != expectedPrevious {
+        // The head must point at the last row (or the checkpoint): rows removed from the end show here.
+        let head = try await connection.query("SELECT position, hash FROM audit_head").first?.decode((Int, [UInt8]).self)
+        if let head, head.0 > 0 || checkpoint != nil, head.0 != expectedPosition - 1 || head.1 != expectedPrevious {
             return .broken(position: head.0, reason: "the chain's head does not match the last row")
         }
         return .intact(rows: checked)
     }
 
-    /// Deletes entries older than `days` (oldest first); the chain stays verifiable from the
-    /// oldest entry kept.
+    /// Deletes entries older than `days` (oldest first), leaving a signed checkpoint; the chain
+    /// stays verifiable from it.
     @discardableResult
-    public func applyRetention(days: Int) async throws -> Int {
-        try await self.pool.withTransaction { connection in
-            try await connection.executeScript("SET LOCAL haven.audit_retention = 'on'")
-            return try await connection.execute(
-                "DELETE FROM audit_log WHERE occurred_at < now() - make_interval(days => \(Int32(days)))"
-            )
-        }
+    public func applyRetention(days: Int, now: Date = Date()) async throws -> Int {
+        try await self.purge(before: now.addingTimeInterval(-Double(days) * 86_400))
     }
 }

@@ -14,7 +14,12 @@ public struct Document: Sendable, Equatable, Codable {
     public var organisationId: UUID?
     public var licence: String
     public var tags: [String]
+    /// Left out in a pseudonymous category's space (as the versions' `uploadedBy`).
     public var uploaderId: UUID?
+    /// In a pseudonymous category's space, the uploader's pseudonym on this document.
+    public var uploaderPseudonym: String?
+    /// In a pseudonymous category's space, whether the viewer uploaded it (nil elsewhere).
+    public var mine: Bool?
     public var createdAt: Date
     /// The newest approved version (nil: none yet).
     public var publishedVersion: Int?

@@ -19,4 +19,7 @@ public struct DocumentVersion: Sendable, Equatable, Codable {
     public var decidedAt: Date?
     /// Why a moderator rejected it; shown to the uploader and moderators only.
     public var reason: String?
+    /// In a pseudonymous category's space, the uploader's pseudonym on the document (and
+    /// `uploadedBy` is left out).
+    public var uploadedByPseudonym: String?
 }

@@ -93,7 +93,7 @@ extension Documents {
         return versions.filter { Self.mayRead($0, of: document, rules: rules, actor: actor) }.map { version in
             var version = version
             if version.uploadedBy != actor.accountID && !moderator { version.reason = nil }
-            return version
+            return Self.masked(version, rules: rules)
         }
     }
 
@@ -115,8 +115,9 @@ extension Documents {
     /// again), documents deleted and versions rejected more than the retention period ago.
     /// Returns the number of versions removed.
     @discardableResult
-    public func purge(now: Date = Date()) async throws -> Int {
-        let cutoff = now.addingTimeInterval(-Double(self.configuration.retentionDays) * 86_400)
+    /// - Parameter retentionDays: the period to apply (default: the configuration's)
+    public func purge(now: Date = Date(), retentionDays: Int? = nil) async throws -> Int {
+        let cutoff = now.addingTimeInterval(-Double(retentionDays ?? self.configuration.retentionDays) * 86_400)
         return try await self.pool.withTransaction { connection in
             let rows = try await connection.query(
                 """

@@ -161,6 +161,16 @@ extension Documents {
         let vetted = try await self.isVetted(space, on: connection) && Access.decide(actor, .vetDocuments(.library)) != .allow
         let state: DocumentVersion.State = vetted ? .pending : .approved
         let digest = hasher.finalize()
+        // In a pseudonymous category's space the uploader is named by a pseudonym on this document.
+        // The category row is held until commit, so its setting cannot change under this upload.
+        var pseudonym: String?
+        if case .category(let category) = space {
+            let pseudonymous = try await connection.query("SELECT pseudonymous FROM forum_categories WHERE id = \(category) FOR SHARE")
+                .first?.decode(column: 0, as: Bool.self)
+            if pseudonymous != false {
+                pseudonym = try await Forums.pseudonym(for: actor.accountID, in: .document(document), on: connection)
+            }
+        }
         let row = try await connection.query(
             """
             INSERT INTO document_versions (document_id, version, state, filename, type, media_type, size, sha256, chunk_size, chunk_count,
@@ -190,7 +200,7 @@ extension Documents {
         )
         return DocumentVersion(
             version: number, state: state, filename: filename, type: type, mediaType: type.mediaType, size: size, sha256: Self.hex(digest),
-            uploadedBy: actor.accountID, createdAt: row ?? Date(), decidedAt: vetted ? nil : row, reason: nil
+            uploadedBy: actor.accountID, createdAt: row ?? Date(), decidedAt: vetted ? nil : row, reason: nil, uploadedByPseudonym: pseudonym
         )
     }
 

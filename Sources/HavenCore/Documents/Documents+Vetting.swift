@@ -18,10 +18,11 @@ extension Documents {
         var queue: [DocumentSubmission] = []
         for row in rows {
             let document = try Self.storedDocument(from: row)
-            guard Access.decide(actor, .vetDocuments(try await self.rules(for: document.space, categories: categories))) == .allow else { continue }
+            let rules = try await self.rules(for: document.space, categories: categories)
+            guard Access.decide(actor, .vetDocuments(rules)) == .allow else { continue }
             queue.append(DocumentSubmission(
                 documentId: document.id, space: document.space.kind, spaceId: document.space.id, titles: document.titles,
-                version: try Self.storedVersion(from: row, at: 14).version
+                version: Self.masked(try Self.storedVersion(from: row, at: Self.documentColumnCount).version, rules: rules)
             ))
         }
         return queue

@@ -42,6 +42,8 @@ public struct Documents: Sendable {
         var createdAt: Date
         var publishedVersion: Int
         var deleted: Bool
+        /// The uploader's pseudonym on this document (a pseudonymous category's space only).
+        var uploaderPseudonym: String?
     }
 
     /// A version row as stored, with what download needs.
@@ -56,13 +58,17 @@ public struct Documents: Sendable {
     /// The columns `storedDocument(from:)` decodes, from `d`.
     static let documentColumns: StaticString = """
         d.id, d.space_kind, d.space_id, d.titles::text, d.descriptions::text, d.language, d.thematic_areas, d.organisation_id,
-        d.licence, d.tags, d.uploader_id, d.created_at, d.published_version, d.deleted_at IS NOT NULL
+        d.licence, d.tags, d.uploader_id, d.created_at, d.published_version, d.deleted_at IS NOT NULL,
+        (SELECT dp.pseudonym FROM document_pseudonyms dp WHERE dp.document_id = d.id AND dp.account_id = d.uploader_id)
         """
+    /// How many columns `documentColumns` has.
+    static let documentColumnCount = 15
 
     /// The columns `storedVersion(from:at:)` decodes, from `v`.
     static let versionColumns: StaticString = """
         v.version, v.state, v.filename, v.type, v.media_type, v.size, v.sha256, v.uploaded_by, v.created_at, v.decided_at, v.reason,
-        v.chunk_size, v.chunk_count, v.key_id, v.wrapped_key
+        v.chunk_size, v.chunk_count, v.key_id, v.wrapped_key,
+        (SELECT vp.pseudonym FROM document_pseudonyms vp WHERE vp.document_id = v.document_id AND vp.account_id = v.uploaded_by)
         """
 
     static func storedDocument(from row: PostgresRow) throws -> StoredDocument {
@@ -71,7 +77,8 @@ public struct Documents: Sendable {
         return StoredDocument(
             id: id, space: DocumentSpace(kind: kind, id: spaceID) ?? .library, titles: Forums.dictionary(titles),
             descriptions: Forums.dictionary(descriptions), language: language, thematicAreas: areas, organisationId: organisation,
-            licence: licence, tags: tags, uploaderId: uploader, createdAt: created, publishedVersion: Int(published), deleted: deleted
+            licence: licence, tags: tags, uploaderId: uploader, createdAt: created, publishedVersion: Int(published), deleted: deleted,
+            uploaderPseudonym: try row.decode(column: 14, as: String?.self)
         )
     }
 
@@ -85,7 +92,8 @@ public struct Documents: Sendable {
             version: DocumentVersion(
                 version: Int(version), state: DocumentVersion.State(rawValue: state) ?? .pending, filename: filename,
                 type: DocumentType(rawValue: type) ?? .text, mediaType: mediaType, size: Int64(size), sha256: Self.hex(digest),
-                uploadedBy: uploader, createdAt: created, decidedAt: decided, reason: reason.isEmpty ? nil : reason
+                uploadedBy: uploader, createdAt: created, decidedAt: decided, reason: reason.isEmpty ? nil : reason,
+                uploadedByPseudonym: try row.decode(column: start + 15, as: String?.self)
             ),
             chunkSize: Int(chunkSize), chunkCount: Int(chunkCount), keyID: keyID, wrappedKey: wrapped
         )
@@ -133,13 +141,32 @@ public struct Documents: Sendable {
         let moderator = Access.decide(actor, .vetDocuments(rules)) == .allow
         var latest = readable.max { $0.version < $1.version }
         if latest?.uploadedBy != actor.accountID && !moderator { latest?.reason = nil }
-        return Document(
+        var shown = Document(
             id: document.id, space: document.space.kind, spaceId: document.space.id, titles: document.titles,
             descriptions: document.descriptions, language: document.language, thematicAreas: document.thematicAreas,
             organisationId: document.organisationId, licence: document.licence, tags: document.tags, uploaderId: document.uploaderId,
             createdAt: document.createdAt, publishedVersion: document.publishedVersion > 0 ? document.publishedVersion : nil,
-            latest: latest, deleted: document.deleted
+            latest: latest.map { Self.masked($0, rules: rules) }, deleted: document.deleted
         )
+        if Self.hidesUploaders(rules) {
+            shown.uploaderId = nil
+            shown.uploaderPseudonym = document.uploaderPseudonym
+            shown.mine = document.uploaderId != nil && document.uploaderId == actor.accountID
+        }
+        return shown
+    }
+
+    /// Whether a space shows nobody as uploader: a pseudonymous category's (see `Forums+Pseudonyms`).
+    static func hidesUploaders(_ rules: DocumentSpaceRules) -> Bool {
+        if case .category(let category) = rules { category.pseudonymous } else { false }
+    }
+
+    /// The version as shown: without its uploader in a pseudonymous category's space. Only for
+    /// output; the access checks read the stored version.
+    static func masked(_ version: DocumentVersion, rules: DocumentSpaceRules) -> DocumentVersion {
+        var version = version
+        if Self.hidesUploaders(rules) { version.uploadedBy = nil } else { version.uploadedByPseudonym = nil }
+        return version
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -78,6 +78,17 @@ extension DataExports {
                         WHERE p.author_id = \(account) ORDER BY p.seq) x
                     """
             ),
+            // The names the member posts and uploads under in pseudonymous categories (theirs alone).
+            Part(
+                name: "pseudonyms.json",
+                query: """
+                    SELECT coalesce(jsonb_pretty(jsonb_agg(to_jsonb(x))), '[]') FROM (
+                        SELECT 'topic' AS kind, topic_id AS id, pseudonym, created_at FROM forum_pseudonyms WHERE account_id = \(account)
+                        UNION ALL
+                        SELECT 'document', document_id, pseudonym, created_at FROM document_pseudonyms WHERE account_id = \(account)
+                        ORDER BY created_at, id) x
+                    """
+            ),
             Part(
                 name: "reactions.json",
                 query: """

@@ -115,7 +115,7 @@ extension DataExports {
             "generated_at": generated.formatted(.iso8601),
             "files": ["manifest.json"] + parts.map(\.name) + ["notification_preferences.json", "documents/<document id>/<version>/<file name>"],
             "about": "Everything Haven holds about you: your profile, organisations, groups, sessions, API tokens (names and dates), posts "
-                + "and their revisions, reactions, bookmarks, reports, follows, topics read, documents you uploaded (each version, as you uploaded it), "
+                + "and their revisions, your pseudonyms in pseudonymous categories, reactions, bookmarks, reports, follows, topics read, documents you uploaded (each version, as you uploaded it), "
                 + "notifications and their settings, consultation contributions you wrote, event registrations, and the audit log's records "
                 + "of what you did and what was done to your account. No passwords, second-factor secrets, tokens or recovery codes.",
         ]

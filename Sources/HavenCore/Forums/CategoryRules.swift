@@ -31,11 +31,17 @@ public struct CategoryRules: Sendable, Equatable {
     public var postingGroups: Set<UUID>
     /// Posts by non-staff always wait for a moderator.
     public var premoderated: Bool
+    /// Members post under per-topic pseudonyms, and documents show no uploader. Not an access
+    /// rule: it says what readers are shown.
+    public var pseudonymous: Bool
 
-    public init(visibility: [Visibility], posting: Audience, postingGroups: Set<UUID> = [], premoderated: Bool = false) {
+    public init(
+        visibility: [Visibility], posting: Audience, postingGroups: Set<UUID> = [], premoderated: Bool = false, pseudonymous: Bool = false
+    ) {
         self.visibility = visibility
         self.posting = posting
         self.postingGroups = postingGroups
         self.premoderated = premoderated
+        self.pseudonymous = pseudonymous
     }
 }

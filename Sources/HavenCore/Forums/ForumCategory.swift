@@ -31,6 +31,8 @@ public struct ForumCategory: Sendable, Codable, Equatable {
     public var names: [String: String]
     public var descriptions: [String: String]
     public var position: Int
+    /// Members post here under a pseudonym of their own in each topic (see `Forums+Pseudonyms`).
+    public var pseudonymous: Bool
     public var canPost: Bool
     public var rules: Rules?
     public var children: [ForumCategory]
@@ -44,8 +46,15 @@ public struct CategoryDraft: Sendable, Equatable {
     public var descriptions: [String: String]
     public var position: Int
     public var rules: ForumCategory.Rules
+    /// Whether members post under pseudonyms; nil keeps the current setting (false for a new
+    /// category). It changes only while the category holds no topics.
+    public var pseudonymous: Bool?
 
-    public init(slug: String, parentId: UUID?, names: [String: String], descriptions: [String: String], position: Int, rules: ForumCategory.Rules) {
+    public init(
+        slug: String, parentId: UUID?, names: [String: String], descriptions: [String: String], position: Int, rules: ForumCategory.Rules,
+        pseudonymous: Bool? = nil
+    ) {
+        self.pseudonymous = pseudonymous
         self.slug = slug
         self.parentId = parentId
         self.names = names

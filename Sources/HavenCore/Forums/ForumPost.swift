@@ -4,8 +4,13 @@ import Foundation
 public struct ForumPost: Sendable, Codable, Equatable {
     public var id: UUID
     public var topicId: UUID
+    /// Left out in a pseudonymous category, where `authorName` is the author's pseudonym.
     public var authorId: UUID?
     public var authorName: String?
+    /// True in a pseudonymous category (nil elsewhere).
+    public var pseudonymous: Bool?
+    /// In a pseudonymous category, whether the viewer wrote it (nil elsewhere).
+    public var mine: Bool?
     public var replyTo: UUID?
     public var html: String
     public var state: PostState

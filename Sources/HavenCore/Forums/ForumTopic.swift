@@ -6,8 +6,13 @@ public struct ForumTopic: Sendable, Codable, Equatable {
     public var categoryId: UUID
     public var title: String
     public var language: String
+    /// Left out in a pseudonymous category, where `authorName` is the author's pseudonym.
     public var authorId: UUID?
     public var authorName: String?
+    /// True in a pseudonymous category (nil elsewhere).
+    public var pseudonymous: Bool?
+    /// In a pseudonymous category, whether the viewer wrote it (nil elsewhere).
+    public var mine: Bool?
     /// pending, published, rejected, deleted, or merged (into `mergedInto`).
     public var state: String
     public var mergedInto: UUID?

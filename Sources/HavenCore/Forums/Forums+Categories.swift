@@ -9,7 +9,7 @@ extension Forums {
         func view(_ category: StoredCategory, children: [ForumCategory]) -> ForumCategory {
             ForumCategory(
                 id: category.id, parentId: category.parentId, slug: category.slug, names: category.names,
-                descriptions: category.descriptions, position: category.position,
+                descriptions: category.descriptions, position: category.position, pseudonymous: category.pseudonymous,
                 canPost: Access.decide(actor, .postInCategory(category.effective)) == .allow,
                 rules: administrator ? category.rules : nil, children: children
             )
@@ -28,10 +28,10 @@ extension Forums {
             try await self.pool.query(
                 """
                 INSERT INTO forum_categories (slug, parent_id, names, descriptions, position, visibility, visible_groups,
-                    visible_organisations, posting, posting_groups, premoderated)
+                    visible_organisations, posting, posting_groups, premoderated, pseudonymous)
                 VALUES (\(draft.slug), \(draft.parentId), \(Self.json(draft.names))::jsonb, \(Self.json(draft.descriptions))::jsonb,
                     \(draft.position), \(draft.rules.visibility.rawValue), \(draft.rules.visibleGroups), \(draft.rules.visibleOrganisations),
-                    \(draft.rules.posting.rawValue), \(draft.rules.postingGroups), \(draft.rules.premoderated))
+                    \(draft.rules.posting.rawValue), \(draft.rules.postingGroups), \(draft.rules.premoderated), \(draft.pseudonymous ?? false))
                 RETURNING id
                 """
             ).first?.decode(column: 0, as: UUID.self)
@@ -45,16 +45,42 @@ extension Forums {
         try Access.require(actor, .manageCategories)
         let draft = try draft.validated()
         _ = try await self.writeCategory {
-            try await self.pool.query(
-                """
-                UPDATE forum_categories SET slug = \(draft.slug), parent_id = \(draft.parentId), names = \(Self.json(draft.names))::jsonb,
-                    descriptions = \(Self.json(draft.descriptions))::jsonb, position = \(draft.position),
-                    visibility = \(draft.rules.visibility.rawValue), visible_groups = \(draft.rules.visibleGroups),
-                    visible_organisations = \(draft.rules.visibleOrganisations), posting = \(draft.rules.posting.rawValue),
-                    posting_groups = \(draft.rules.postingGroups), premoderated = \(draft.rules.premoderated)
-                WHERE id = \(id) RETURNING id
-                """
-            ).first?.decode(column: 0, as: UUID.self)
+            try await self.pool.withTransaction { connection -> UUID? in
+                // Locked first: a topic being started here holds the row FOR SHARE (see createTopic),
+                // so the emptiness seen below is still true at commit.
+                // Deleted documents count too (they keep their uploader until purged); a rare change, so no index.
+                let current = try await connection.query(
+                    """
+                    SELECT pseudonymous, EXISTS (SELECT 1 FROM forum_topics WHERE category_id = \(id))
+                        OR EXISTS (SELECT 1 FROM documents WHERE space_kind = 'category' AND space_id = \(id))
+                    FROM forum_categories WHERE id = \(id) FOR UPDATE
+                    """
+                ).first?.decode((Bool, Bool).self)
+                guard let (pseudonymous, inUse) = current else { return nil }
+                if let wanted = draft.pseudonymous, wanted != pseudonymous, inUse {
+                    throw AccountError.conflict(
+                        "A category becomes pseudonymous, or stops being so, only while it holds no topics and no documents: what was written under one rule is never shown under the other."
+                    )
+                }
+                let id = try await connection.query(
+                    """
+                    UPDATE forum_categories SET slug = \(draft.slug), parent_id = \(draft.parentId), names = \(Self.json(draft.names))::jsonb,
+                        descriptions = \(Self.json(draft.descriptions))::jsonb, position = \(draft.position),
+                        visibility = \(draft.rules.visibility.rawValue), visible_groups = \(draft.rules.visibleGroups),
+                        visible_organisations = \(draft.rules.visibleOrganisations), posting = \(draft.rules.posting.rawValue),
+                        posting_groups = \(draft.rules.postingGroups), premoderated = \(draft.rules.premoderated),
+                        pseudonymous = \(draft.pseudonymous ?? pseudonymous)
+                    WHERE id = \(id) RETURNING id
+                    """
+                ).first?.decode(column: 0, as: UUID.self)
+                if let id, let wanted = draft.pseudonymous, wanted != pseudonymous {
+                    try await self.audit.record(
+                        AuditEvent(actor: actor.accountID, action: "forum.category-pseudonymous", target: "category:\(id)", details: ["pseudonymous": String(wanted)]),
+                        on: connection
+                    )
+                }
+                return id
+            }
         }
         try await self.audit.record(AuditEvent(actor: actor.accountID, action: "forum.category-update", target: "category:\(id)"))
         return try await self.category(id, for: actor)

@@ -18,9 +18,12 @@ extension Forums {
         ).first?.decode((Int32, Int32, Int32).self) ?? (Int32(0), Int32(0), Int32(0))
         let postRows = try await self.pool.query(
             """
-            SELECT p.seq, p.id, p.topic_id, t.title, p.category_id, p.author_id, a.display_name, p.is_first, p.source, p.html, p.version,
-                   p.created_at
-            FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id LEFT JOIN accounts a ON a.id = p.author_id
+            SELECT p.seq, p.id, p.topic_id, t.title, p.category_id,
+                   CASE WHEN c.pseudonymous THEN NULL ELSE p.author_id END, CASE WHEN c.pseudonymous THEN ps.pseudonym ELSE a.display_name END,
+                   p.is_first, p.source, p.html, p.version, p.created_at
+            FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id JOIN forum_categories c ON c.id = p.category_id
+            LEFT JOIN accounts a ON a.id = p.author_id
+            LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.account_id = p.author_id
             WHERE p.state = 'pending' AND p.category_id = ANY(\(moderated)) AND p.seq > \(postCursor ?? 0)
             ORDER BY p.seq LIMIT \(limit + 1)
             """
@@ -88,7 +91,7 @@ extension Forums {
                 try await self.notifications.record(
                     Notice(.postApproved, to: stored.authorId.map { [$0] } ?? [], about: .init(.post, id), excerpt: topic.title), on: connection
                 )
-                if !stored.isFirst, let topicAuthor = topic.authorId, topicAuthor != stored.authorId {
+                if !stored.isFirst, let topicAuthor = stored.topic.authorId, topicAuthor != stored.authorId {
                     try await self.notifications.record(Notice(.reply, to: [topicAuthor], about: .init(.topic, topicID), excerpt: topic.title), on: connection)
                 }
                 try await self.notifyMentions(
@@ -221,6 +224,11 @@ extension Forums {
                 guard let category, Access.decide(actor, .moderateCategory(category.effective)) == .allow else {
                     throw AccountError.invalidInput("There is no such category.")
                 }
+                guard category.pseudonymous == stored.category.pseudonymous else {
+                    throw AccountError.conflict(
+                        "A topic does not move between a pseudonymous and an ordinary category: its posts were written under the other rule."
+                    )
+                }
                 try await connection.execute("UPDATE forum_topics SET category_id = \(destination) WHERE id = \(id)")
                 try await connection.execute("UPDATE forum_posts SET category_id = \(destination) WHERE topic_id = \(id)")
                 actions.append("forum.topic-move")
@@ -252,6 +260,10 @@ extension Forums {
                 destination.topic.state == "published"
             else { throw AccountError.invalidInput("There is no such topic to merge into.") }
             guard ["published", "pending"].contains(source.topic.state) else { throw ForumError.alreadyModerated }
+            // Merged posts would take their authors' pseudonyms in the other topic, linking the two.
+            guard !source.category.pseudonymous, !destination.category.pseudonymous else {
+                throw AccountError.conflict("Topics of a pseudonymous category are not merged: it would link their authors' pseudonyms.")
+            }
             try await connection.execute(
                 """
                 UPDATE forum_posts SET topic_id = \(target), category_id = \(destination.topic.categoryId), is_first = false, title = '',

@@ -6,6 +6,8 @@ extension Forums {
     struct LoadedPost: Sendable {
         var seq: Int
         var post: ForumPost
+        /// Who wrote it, for the access checks (never shown in a pseudonymous category).
+        var author: UUID?
     }
 
     /// A post's row with its topic and category, as the checks on it need them.
@@ -33,29 +35,41 @@ extension Forums {
         ARRAY(SELECT r.kind FROM forum_reactions r WHERE r.post_id = p.id GROUP BY r.kind ORDER BY r.kind),
         ARRAY(SELECT count(*)::int FROM forum_reactions r WHERE r.post_id = p.id GROUP BY r.kind ORDER BY r.kind),
         ARRAY(SELECT r.kind FROM forum_reactions r WHERE r.post_id = p.id AND r.account_id = viewer.id ORDER BY r.kind),
-        EXISTS (SELECT 1 FROM forum_bookmarks b WHERE b.post_id = p.id AND b.account_id = viewer.id)
+        EXISTS (SELECT 1 FROM forum_bookmarks b WHERE b.post_id = p.id AND b.account_id = viewer.id),
+        (SELECT pc.pseudonymous FROM forum_categories pc WHERE pc.id = p.category_id),
+        (SELECT pp.pseudonym FROM forum_pseudonyms pp WHERE pp.topic_id = p.topic_id AND pp.account_id = p.author_id)
         """
 
-    static func loadedPost(from row: PostgresRow) throws -> LoadedPost {
+    /// A post row; in a pseudonymous category its author is the pseudonym only (the account apart,
+    /// for the access checks), and `mine` says whether `viewer` wrote it.
+    static func loadedPost(from row: PostgresRow, viewer: UUID) throws -> LoadedPost {
         let (seq, id, topic, author, name, replyTo, html, state, reason, version, created, edited, source, kinds, counts, mine, bookmarked) =
             try row.decode(
                 (Int, UUID, UUID, UUID?, String?, UUID?, String, String, String, Int32, Date, Date?, String, [String], [Int32], [String], Bool).self
             )
-        return LoadedPost(seq: seq, post: ForumPost(
+        let (pseudonymous, pseudonym) = try row.decode((Bool?, String?).self, startingAt: 17)
+        var post = ForumPost(
             id: id, topicId: topic, authorId: author, authorName: name, replyTo: replyTo, html: html,
             state: PostState(rawValue: state) ?? .hidden, moderationReason: reason, version: Int(version), createdAt: created, editedAt: edited,
             reactions: Dictionary(zip(kinds, counts.map(Int.init)), uniquingKeysWith: +), myReactions: mine, bookmarked: bookmarked,
             source: source
-        ))
+        )
+        if pseudonymous != false {
+            post.authorId = nil
+            post.authorName = pseudonym
+            post.pseudonymous = true
+            post.mine = author != nil && author == viewer
+        }
+        return LoadedPost(seq: seq, post: post, author: author)
     }
 
     /// Removes what the viewer may not see: the source unless they may edit, the moderation
     /// reason unless it is theirs or they moderate.
     func view(_ loaded: LoadedPost, rules: CategoryRules, topicLocked: Bool, for actor: Actor) -> ForumPost {
         var post = loaded.post
-        let mayChange = Access.decide(actor, .changePost(rules, author: post.authorId, state: post.state, topicLocked: topicLocked)) == .allow
+        let mayChange = Access.decide(actor, .changePost(rules, author: loaded.author, state: post.state, topicLocked: topicLocked)) == .allow
         if !mayChange { post.source = nil }
-        let concerned = post.authorId == actor.accountID || Access.decide(actor, .moderateCategory(rules)) == .allow
+        let concerned = loaded.author == actor.accountID || Access.decide(actor, .moderateCategory(rules)) == .allow
         if !concerned || post.moderationReason?.isEmpty == true { post.moderationReason = nil }
         return post
     }
@@ -76,13 +90,13 @@ extension Forums {
         guard let row = rows.first else { return nil }
         let (postID, seq, author, state, version, isFirst, source, language, title, writtenBy, writtenAt) =
             try row.decode((UUID, Int, UUID?, String, Int32, Bool, String, String, String, UUID?, Date).self)
-        let topicRow = try Self.topic(from: row, at: 11)
+        let topicRow = try Self.topic(from: row, at: 11, viewer: viewer)
         return StoredPost(
             id: postID, seq: seq, authorId: author, state: PostState(rawValue: state) ?? .hidden, version: Int(version), isFirst: isFirst,
             source: source, language: language, title: title, writtenBy: writtenBy, writtenAt: writtenAt,
             topic: StoredTopic(
-                topic: topicRow.topic, lastPostSeq: topicRow.lastPostSeq, lastReadSeq: topicRow.lastReadSeq,
-                category: try Self.storedCategory(from: row, at: 26)
+                topic: topicRow.topic, authorId: topicRow.author, lastPostSeq: topicRow.lastPostSeq, lastReadSeq: topicRow.lastReadSeq,
+                category: try Self.storedCategory(from: row, at: 11 + Self.topicColumnCount)
             )
         )
     }
@@ -91,7 +105,7 @@ extension Forums {
     func readablePost(_ id: UUID, by actor: Actor, on connection: PostgresConnection? = nil) async throws -> StoredPost {
         guard let stored = try await self.storedPost(id, viewer: actor.accountID, on: connection) else { throw AccountError.notFound }
         try Access.require(actor, .readPost(stored.rules, author: stored.authorId, state: stored.state))
-        try Access.require(actor, .readPost(stored.rules, author: stored.topic.topic.authorId, state: stored.topic.postState))
+        try Access.require(actor, .readPost(stored.rules, author: stored.topic.authorId, state: stored.topic.postState))
         return stored
     }
 
@@ -106,7 +120,7 @@ extension Forums {
             """
         )
         guard let row = rows.first else { throw AccountError.notFound }
-        return self.view(try Self.loadedPost(from: row), rules: stored.rules, topicLocked: stored.topic.topic.locked, for: actor)
+        return self.view(try Self.loadedPost(from: row, viewer: actor.accountID), rules: stored.rules, topicLocked: stored.topic.topic.locked, for: actor)
     }
 
     /// Replaces a post's text (and, on a first post, the topic's title), keeping the old version.
@@ -143,6 +157,8 @@ extension Forums {
     func replaceSource(
         of stored: StoredPost, with source: String, title: String?, state: PostState, by actor: Actor, on connection: PostgresConnection
     ) async throws {
+        // An edit names its writer: in a pseudonymous category, by their pseudonym in the topic.
+        try await self.assignPseudonym(to: actor.accountID, in: stored.topic.topic.id, category: stored.topic.category, on: connection)
         try await connection.execute(
             """
             INSERT INTO forum_post_revisions (post_id, version, source, written_by, written_at)
@@ -194,22 +210,30 @@ extension Forums {
     public func revisions(of id: UUID, by actor: Actor) async throws -> [PostRevision] {
         guard let stored = try await self.storedPost(id, viewer: actor.accountID) else { throw AccountError.notFound }
         try Access.require(actor, .moderateCategory(stored.rules))
+        // In a pseudonymous category each writer is named by their pseudonym in the topic, never by account.
+        let pseudonymous = stored.topic.category.pseudonymous
+        let topicID = stored.topic.topic.id
         let rows = try await self.pool.query(
             """
-            SELECT r.version, r.source, r.written_by, a.display_name, r.written_at
+            SELECT r.version, r.source, r.written_by, CASE WHEN \(pseudonymous) THEN ps.pseudonym ELSE a.display_name END, r.written_at
             FROM forum_post_revisions r LEFT JOIN accounts a ON a.id = r.written_by
+            LEFT JOIN forum_pseudonyms ps ON ps.topic_id = \(topicID) AND ps.account_id = r.written_by
             WHERE r.post_id = \(id) ORDER BY r.version
             """
         )
         var versions = try rows.map { row in
             let (version, source, by, name, at) = try row.decode((Int32, String, UUID?, String?, Date).self)
-            return PostRevision(version: Int(version), source: source, writtenBy: by, writtenByName: name, writtenAt: at, diff: [])
+            return PostRevision(version: Int(version), source: source, writtenBy: pseudonymous ? nil : by, writtenByName: name, writtenAt: at, diff: [])
         }
         let current = try await self.pool.query(
-            "SELECT a.display_name FROM accounts a WHERE a.id = \(stored.writtenBy)"
+            """
+            SELECT CASE WHEN \(pseudonymous) THEN ps.pseudonym ELSE a.display_name END
+            FROM accounts a LEFT JOIN forum_pseudonyms ps ON ps.topic_id = \(topicID) AND ps.account_id = a.id
+            WHERE a.id = \(stored.writtenBy)
+            """
         ).first?.decode(column: 0, as: String?.self)
         versions.append(PostRevision(
-            version: stored.version, source: stored.source, writtenBy: stored.writtenBy, writtenByName: current ?? nil,
+            version: stored.version, source: stored.source, writtenBy: pseudonymous ? nil : stored.writtenBy, writtenByName: current ?? nil,
             writtenAt: stored.writtenAt, diff: []
         ))
         for index in versions.indices {

@@ -33,7 +33,10 @@ extension Forums {
                     FROM forum_posts p CROSS JOIN q
                     WHERE p.state = 'published' AND p.search_vector @@ q.query AND p.category_id = ANY(\(categories))
                       AND NOT EXISTS (SELECT 1 FROM forum_topics t WHERE t.id = p.topic_id AND t.state <> 'published')
-                      AND (\(query.authorId)::uuid IS NULL OR p.author_id = \(query.authorId))
+                      AND (\(query.authorId)::uuid IS NULL OR (p.author_id = \(query.authorId)
+                           -- A pseudonymous post is never found by its author's id, except by that author.
+                           AND (p.author_id = \(actor.accountID)
+                                OR NOT EXISTS (SELECT 1 FROM forum_categories x WHERE x.id = p.category_id AND x.pseudonymous))))
                       AND (\(query.language)::text IS NULL OR p.language = \(query.language) OR p.language LIKE \(query.language) || '-%')
                       AND (\(query.since)::timestamptz IS NULL OR p.created_at >= \(query.since))
                       AND (\(query.until)::timestamptz IS NULL OR p.created_at < \(query.until))
@@ -42,12 +45,16 @@ extension Forums {
                     WHERE \(cursor?.seq)::bigint IS NULL OR (rank, seq) < (\(cursor?.rank)::real, \(cursor?.seq))
                     ORDER BY rank DESC, seq DESC LIMIT \(limit + 1)
                 )
-                SELECT page.seq, page.id, page.topic_id, t.title, page.category_id, page.author_id, a.display_name, page.language,
+                SELECT page.seq, page.id, page.topic_id, t.title, page.category_id,
+                       CASE WHEN c.pseudonymous THEN NULL ELSE page.author_id END, CASE WHEN c.pseudonymous THEN ps.pseudonym ELSE a.display_name END,
+                       page.language,
                        page.created_at, page.rank,
                        ts_headline(forum_search_config(page.language), forum_search_text(page.source), q.query,
                                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
                        page.source
-                FROM page CROSS JOIN q JOIN forum_topics t ON t.id = page.topic_id LEFT JOIN accounts a ON a.id = page.author_id
+                FROM page CROSS JOIN q JOIN forum_topics t ON t.id = page.topic_id JOIN forum_categories c ON c.id = page.category_id
+                LEFT JOIN accounts a ON a.id = page.author_id
+                LEFT JOIN forum_pseudonyms ps ON ps.topic_id = page.topic_id AND ps.account_id = page.author_id
                 ORDER BY page.rank DESC, page.seq DESC
                 """
             )

@@ -4,7 +4,10 @@ import PostgresClient
 extension Forums {
     /// A topic's row with its category, as the checks on it need them.
     struct StoredTopic: Sendable {
+        /// The topic as the viewer may see it (in a pseudonymous category, without its author).
         var topic: ForumTopic
+        /// Who started it, for the access checks (never shown in a pseudonymous category).
+        var authorId: UUID?
         var lastPostSeq: Int
         var lastReadSeq: Int?
         var category: StoredCategory
@@ -15,21 +18,37 @@ extension Forums {
         }
     }
 
-    /// The columns `storedTopic(from:)` decodes, from `t` (topic), `a` (author), `r` (viewer's reads).
+    /// The columns `topic(from:at:viewer:)` decodes, from `t` (topic), `a` (author), `r` (viewer's
+    /// reads), then whether the category is pseudonymous and the author's pseudonym in the topic.
     static let topicColumns: StaticString = """
         t.id, t.category_id, t.title, t.language, t.author_id, a.display_name, t.state, t.locked, t.pinned, t.created_at,
-        t.last_posted_at, t.reply_count, t.merged_into, t.last_post_seq, r.last_read_seq
+        t.last_posted_at, t.reply_count, t.merged_into, t.last_post_seq, r.last_read_seq,
+        (SELECT tc.pseudonymous FROM forum_categories tc WHERE tc.id = t.category_id),
+        (SELECT tp.pseudonym FROM forum_pseudonyms tp WHERE tp.topic_id = t.id AND tp.account_id = t.author_id)
         """
+    /// How many columns `topicColumns` has.
+    static let topicColumnCount = 17
 
-    static func topic(from row: PostgresRow, at start: Int = 0) throws -> (topic: ForumTopic, lastPostSeq: Int, lastReadSeq: Int?) {
+    /// A topic as `viewer` sees it (in a pseudonymous category: the author's pseudonym, never
+    /// their id or name), with its real author apart for the access checks.
+    static func topic(
+        from row: PostgresRow, at start: Int = 0, viewer: UUID
+    ) throws -> (topic: ForumTopic, lastPostSeq: Int, lastReadSeq: Int?, author: UUID?) {
         let (id, category, title, language, author, name, state, locked, pinned, created, lastPosted, replies, merged, lastSeq, readSeq) =
             try row.decode((UUID, UUID, String, String, UUID?, String?, String, Bool, Bool, Date, Date, Int32, UUID?, Int, Int?).self, startingAt: start)
-        let topic = ForumTopic(
+        let (pseudonymous, pseudonym) = try row.decode((Bool?, String?).self, startingAt: start + 15)
+        var topic = ForumTopic(
             id: id, categoryId: category, title: title, language: language, authorId: author, authorName: name, state: state,
             mergedInto: merged, locked: locked, pinned: pinned, createdAt: created, lastPostedAt: lastPosted, replyCount: Int(replies),
             unread: lastSeq > (readSeq ?? 0)
         )
-        return (topic, lastSeq, readSeq)
+        if pseudonymous != false {
+            topic.authorId = nil
+            topic.authorName = pseudonym
+            topic.pseudonymous = true
+            topic.mine = author != nil && author == viewer
+        }
+        return (topic, lastSeq, readSeq, author)
     }
 
     /// The topic, its category and the viewer's read position; nil when there is no such topic.
@@ -43,8 +62,11 @@ extension Forums {
             """
         let rows = if let connection { try await connection.query(query) } else { try await self.pool.query(query) }
         guard let row = rows.first else { return nil }
-        let (topic, lastSeq, readSeq) = try Self.topic(from: row)
-        return StoredTopic(topic: topic, lastPostSeq: lastSeq, lastReadSeq: readSeq, category: try Self.storedCategory(from: row, at: 15))
+        let (topic, lastSeq, readSeq, author) = try Self.topic(from: row, viewer: viewer)
+        return StoredTopic(
+            topic: topic, authorId: author, lastPostSeq: lastSeq, lastReadSeq: readSeq,
+            category: try Self.storedCategory(from: row, at: Self.topicColumnCount)
+        )
     }
 
     /// A category's published topics, pinned first, then the most recently active.
@@ -63,7 +85,7 @@ extension Forums {
             ORDER BY t.pinned DESC, t.last_post_seq DESC LIMIT \(limit + 1)
             """
         )
-        let topics = try rows.map { try Self.topic(from: $0) }
+        let topics = try rows.map { try Self.topic(from: $0, viewer: actor.accountID) }
         let page = topics.prefix(limit)
         let next = topics.count > limit ? page.last.map { "\($0.topic.pinned ? 1 : 0).\($0.lastPostSeq)" } : nil
         return Page(items: page.map(\.topic), next: next)
@@ -85,7 +107,7 @@ extension Forums {
             ORDER BY t.last_post_seq DESC LIMIT \(limit + 1)
             """
         )
-        let topics = try rows.map { try Self.topic(from: $0) }
+        let topics = try rows.map { try Self.topic(from: $0, viewer: actor.accountID) }
         let page = topics.prefix(limit)
         return Page(items: page.map(\.topic), next: topics.count > limit ? page.last.map { String($0.lastPostSeq) } : nil)
     }
@@ -103,6 +125,11 @@ extension Forums {
                 throw AccountError.notFound
             }
             try Access.require(actor, .postInCategory(category.effective))
+            // Held until commit, so the category cannot turn pseudonymous (or stop) under this topic.
+            let pseudonymous = try await connection.query(
+                "SELECT pseudonymous FROM forum_categories WHERE id = \(categoryID) FOR SHARE"
+            ).first?.decode(column: 0, as: Bool.self)
+            guard pseudonymous == category.pseudonymous else { throw AccountError.conflict("The category changed meanwhile; try again.") }
             let state = try await self.admitPost(by: actor, in: category.effective, on: connection)
             let topicID = try await connection.query(
                 """
@@ -112,6 +139,7 @@ extension Forums {
                 """
             ).first?.decode(column: 0, as: UUID.self)
             guard let topicID else { throw AccountError.notFound }
+            try await self.assignPseudonym(to: actor.accountID, in: topicID, category: category, on: connection)
             let (seq, firstPost) = try await self.insertPost(
                 topic: topicID, category: categoryID, author: actor.accountID, replyTo: nil, title: title, language: language,
                 source: body, state: state, on: connection
@@ -135,7 +163,7 @@ extension Forums {
                 throw AccountError.notFound
             }
             let rules = stored.category.effective
-            try Access.require(actor, .readPost(rules, author: stored.topic.authorId, state: stored.postState))
+            try Access.require(actor, .readPost(rules, author: stored.authorId, state: stored.postState))
             guard stored.topic.state == "published" else {
                 throw AccountError.conflict("Replies open once a moderator has approved the topic.")
             }
@@ -143,9 +171,12 @@ extension Forums {
             let moderator = Access.decide(actor, .moderateCategory(rules)) == .allow
             if stored.topic.locked, !moderator { throw ForumError.topicLocked }
             if let replyTo {
+                // In a pseudonymous category the quotation names the quoted author's pseudonym.
                 let quoted = try await connection.query(
                     """
-                    SELECT p.source, a.display_name FROM forum_posts p LEFT JOIN accounts a ON a.id = p.author_id
+                    SELECT p.source, CASE WHEN \(stored.category.pseudonymous) THEN ps.pseudonym ELSE a.display_name END
+                    FROM forum_posts p LEFT JOIN accounts a ON a.id = p.author_id
+                    LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.account_id = p.author_id
                     WHERE p.id = \(replyTo) AND p.topic_id = \(topicID) AND (p.state = 'published' OR p.author_id = \(actor.accountID))
                     """
                 ).first
@@ -161,6 +192,7 @@ extension Forums {
                 throw AccountError.invalidInput("Say which post to quote with reply_to.")
             }
             let state = try await self.admitPost(by: actor, in: rules, on: connection)
+            try await self.assignPseudonym(to: actor.accountID, in: topicID, category: stored.category, on: connection)
             let (seq, postID) = try await self.insertPost(
                 topic: topicID, category: stored.topic.categoryId, author: actor.accountID, replyTo: replyTo, title: "",
                 language: stored.topic.language, source: body, state: state, on: connection
@@ -172,7 +204,7 @@ extension Forums {
                     WHERE id = \(topicID)
                     """
                 )
-                if let author = stored.topic.authorId, author != actor.accountID {
+                if let author = stored.authorId, author != actor.accountID {
                     try await self.notifications.record(
                         Notice(.reply, to: [author], about: .init(.topic, topicID), excerpt: stored.topic.title), on: connection
                     )
@@ -191,7 +223,7 @@ extension Forums {
     public func topicPage(_ id: UUID, after cursor: String?, for actor: Actor) async throws -> TopicPage {
         guard let stored = try await self.storedTopic(id, viewer: actor.accountID) else { throw AccountError.notFound }
         let rules = stored.category.effective
-        try Access.require(actor, .readPost(rules, author: stored.topic.authorId, state: stored.postState))
+        try Access.require(actor, .readPost(rules, author: stored.authorId, state: stored.postState))
         let moderator = Access.decide(actor, .moderateCategory(rules)) == .allow
         let after = try Self.sequenceCursor(cursor) ?? 0
         let limit = self.configuration.pageSize
@@ -204,7 +236,7 @@ extension Forums {
             ORDER BY p.seq LIMIT \(limit + 1)
             """
         )
-        var posts = try rows.map(Self.loadedPost(from:))
+        var posts = try rows.map { try Self.loadedPost(from: $0, viewer: actor.accountID) }
         let more = posts.count > limit
         posts = Array(posts.prefix(limit))
         let lastSeq = posts.last?.seq ?? 0

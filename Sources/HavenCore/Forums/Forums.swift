@@ -31,13 +31,15 @@ public struct Forums: Sendable {
         var position: Int
         var rules: ForumCategory.Rules
         var effective: CategoryRules
+        /// Members post under per-topic pseudonyms.
+        var pseudonymous: Bool
     }
 
     /// The columns `storedCategory(from:at:)` decodes, from `c` (the category) and `pc` (its parent).
     static let categoryColumns: StaticString = """
         c.id, c.parent_id, c.slug, c.names::text, c.descriptions::text, c.position, c.visibility, c.visible_groups,
         c.visible_organisations, c.posting, c.posting_groups, c.premoderated,
-        pc.visibility, pc.visible_groups, pc.visible_organisations
+        pc.visibility, pc.visible_groups, pc.visible_organisations, c.pseudonymous
         """
 
     /// Every category with its effective rules, parents first.
@@ -68,12 +70,15 @@ public struct Forums: Sendable {
                 organisations: Set(try column(14, [UUID].self))
             ))
         }
+        let pseudonymous: Bool = try column(15)
         return StoredCategory(
             id: try column(0), parentId: try column(1), slug: try column(2), names: Self.dictionary(try column(3)),
             descriptions: Self.dictionary(try column(4)), position: try column(5), rules: rules,
             effective: CategoryRules(
-                visibility: visibility, posting: rules.posting, postingGroups: Set(rules.postingGroups), premoderated: rules.premoderated
-            )
+                visibility: visibility, posting: rules.posting, postingGroups: Set(rules.postingGroups), premoderated: rules.premoderated,
+                pseudonymous: pseudonymous
+            ),
+            pseudonymous: pseudonymous
         )
     }
 

@@ -23,6 +23,9 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     case eventRegistration = "event-registration"
     /// The staff of an event I registered for sent its participants a message.
     case eventMessage = "event-message"
+    /// An administrator revealed that I wrote a post in a pseudonymous category; the reason is in
+    /// the details. It cannot be turned off.
+    case authorRevealed = "author-revealed"
     /// The export of my data I asked for is ready to download (once, for a limited time).
     case dataExportReady = "data-export-ready"
 
@@ -34,9 +37,9 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Kinds that always reach the member (security events, and the export they asked for, which
-    /// is otherwise lost when it expires): they can be moved between the inbox and mail, never off.
-    public var cannotBeOff: Bool { self.isSecurity || self == .dataExportReady }
+    /// Whether a member may turn it off: not security events, nor the news that an administrator
+    /// unmasked one's pseudonymous post, nor the export they asked for (otherwise lost when it expires).
+    public var canBeTurnedOff: Bool { !self.isSecurity && self != .authorRevealed && self != .dataExportReady }
 
     /// How it is delivered until the member chooses: security events by mail as well, the rest
     /// in the app only.

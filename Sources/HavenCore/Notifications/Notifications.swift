@@ -113,10 +113,10 @@ public struct Notifications: Sendable {
         return preferences
     }
 
-    /// Changes how the actor receives the kinds given; security events (and other kinds that must
-    /// reach the member) cannot be turned off.
+    /// Changes how the actor receives the kinds given; security events, `author-revealed` and
+    /// `data-export-ready` cannot be turned off.
     public func setPreferences(_ changes: [NotificationKind: NotificationDelivery], for actor: Actor) async throws -> [NotificationKind: NotificationDelivery] {
-        if let kind = changes.first(where: { $0.key.cannotBeOff && $0.value == .off })?.key {
+        if let kind = changes.first(where: { !$0.key.canBeTurnedOff && $0.value == .off })?.key {
             throw NotificationError.securityCannotBeOff(kind)
         }
         try await self.pool.withTransaction { connection in

@@ -8,6 +8,18 @@ extension HavenConfiguration {
         try ServerSecret(key: try self.key(self.secretKey, setting: .secretKey, made: "secret.key", logger: logger))
     }
 
+    /// The server secret if it is given or (development) already made, without making one: for
+    /// commands that only check, such as `haven audit verify`.
+    func existingServerSecret() throws -> ServerSecret? {
+        if let given = self.secretKey { return try ServerSecret(key: try Self.parseKey(given, setting: .secretKey)) }
+        guard self.mode == .development else { return nil }
+        // Only looked for: unlike dataFolder(), nothing is created.
+        let workingFolder = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
+        let made = URL(filePath: self.dataDirectory, directoryHint: .isDirectory, relativeTo: workingFolder).appending(path: "secret.key")
+        guard let data = FileManager.default.contents(atPath: made.path) else { return nil }
+        return try ServerSecret(key: try Self.parseKey(data, setting: .secretKey))
+    }
+
     /// The master key and any previous ones, for the document libraries.
     func masterKeys(logger: Logger) throws -> MasterKeyring {
         let current = try MasterKey(key: try self.key(self.masterKey, setting: .masterKey, made: "master.key", logger: logger))

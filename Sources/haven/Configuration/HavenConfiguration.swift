@@ -46,6 +46,8 @@ struct HavenConfiguration: Sendable {
     var exportRetentionDays: Int
     var metricsHost: String
     var metricsPort: Int
+    /// How long each kind of record is kept (`retention.…_days`).
+    var retention: RetentionPolicy
 
     /// Where connections are secured, and with what.
     struct TLSSettings: Sendable {
@@ -146,6 +148,7 @@ struct HavenConfiguration: Sendable {
         self.exportRetentionDays = try settings.int(.exportRetentionDays, default: 7, in: 1...90)
         self.metricsHost = try settings.string(.metricsHost, default: "127.0.0.1")
         self.metricsPort = try settings.int(.metricsPort, default: 9464, in: 0...65_535)
+        self.retention = try Self.retentionPolicy(settings)
 
     }
 

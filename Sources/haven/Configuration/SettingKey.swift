@@ -64,6 +64,20 @@ extension SettingKey {
     static let exportRetentionDays = SettingKey("exports.retention_days")
     static let metricsHost = SettingKey("metrics.host")
     static let metricsPort = SettingKey("metrics.port")
+    static let retentionAddressesDays = SettingKey("retention.addresses_days")
+    static let retentionSessionsDays = SettingKey("retention.sessions_days")
+    static let retentionTokensDays = SettingKey("retention.tokens_days")
+    static let retentionNotificationsDays = SettingKey("retention.notifications_days")
+    static let retentionSentMailDays = SettingKey("retention.sent_mail_days")
+    static let retentionDeletedPostsDays = SettingKey("retention.deleted_posts_days")
+    static let retentionDeletedDocumentsDays = SettingKey("retention.deleted_documents_days")
+    static let retentionAuditDays = SettingKey("retention.audit_days")
+
+    /// The retention periods, in the order of `RetentionPolicy.Kind`.
+    static let retention: [SettingKey] = [
+        .retentionAddressesDays, .retentionSessionsDays, .retentionTokensDays, .retentionNotificationsDays, .retentionSentMailDays,
+        .retentionDeletedPostsDays, .retentionDeletedDocumentsDays, .retentionAuditDays,
+    ]
 
     /// Every setting, in the order `haven config check` prints them.
     static let all: [SettingKey] = [
@@ -73,5 +87,5 @@ extension SettingKey {
         .secretKey, .masterKey, .previousMasterKeyFiles, .argon2Memory, .argon2Iterations, .passwordMinimumLength,
         .smtpHost, .smtpPort, .smtpSecurity, .smtpUser, .smtpPassword, .smtpCAFile,
         .mailFrom, .mailExcerpts, .mailRetrySeconds, .mailAttempts, .clamd, .exportRetentionDays, .metricsHost, .metricsPort,
-    ]
+    ] + Self.retention
 }
