@@ -22,6 +22,7 @@ public enum HavenServer {
             + ConsultationRoutes.routes(services: services)
             + OutreachRoutes.routes(services: services)
             + RetentionRoutes.routes(services: services)
+            + DataExportRoutes.routes(services: services)
     }
 
     /// A router serving `routes` behind Haven's middleware. HEAD is answered wherever GET is.

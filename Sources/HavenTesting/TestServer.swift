@@ -28,6 +28,7 @@ public struct TestServer: Sendable {
         documents: DocumentsConfiguration = DocumentsConfiguration(),
         documentKeys: MasterKeyring = TestServices.documentKeys,
         retention: RetentionPolicy = RetentionPolicy(),
+        exports: DataExportsConfiguration = DataExportsConfiguration(),
         hashing: PasswordHashingPool? = nil,
         logger: Logger = TestCluster.logger,
         _ body: @Sendable (TestServer) async throws -> Result
@@ -38,7 +39,7 @@ public struct TestServer: Sendable {
                 pool: database.pool, hashing: try hashing ?? TestServices.hashing, secret: TestServices.secret, configuration: configuration,
                 logger: logger
             ),
-            forums: forums, documentKeys: documentKeys, documents: documents, retention: retention
+            forums: forums, documentKeys: documentKeys, documents: documents, retention: retention, exports: exports
         )
         let tls = try TestCertificate.serverContext()
         return try await LiveServer.serving(

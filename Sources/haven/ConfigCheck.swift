@@ -89,6 +89,7 @@ extension HavenConfiguration {
             ("mail.retry_seconds", "\(self.mail.retrySeconds)"),
             ("mail.attempts", "\(self.mail.attempts)"),
             ("documents.clamd", self.clamd.map { "\($0)" } ?? "(none)"),
+            ("exports.retention_days", "\(self.exportRetentionDays)"),
             ("metrics.host", text(self.metricsHost)),
             ("metrics.port", "\(self.metricsPort)"),
         ] + self.retentionSummary

@@ -84,7 +84,8 @@ struct Serve: AsyncParsableCommand {
                 pool: pool, migrator: migrator, accounts: accounts, documentKeys: masterKeys,
                 documents: documents,
                 notifications: NotificationsConfiguration(publicURL: publicURL, excerptsInMail: configuration.mail.excerpts),
-                retention: configuration.retention
+                retention: configuration.retention,
+                exports: DataExportsConfiguration(retentionDays: configuration.exportRetentionDays)
             )
             let bootstrapToken: SecretToken? = if let email = self.bootstrapAdmin { try await accounts.bootstrapInvitation(email: email) } else { nil }
             let tlsContext = try configuration.makeTLSContext(logger: logger)
@@ -140,6 +141,12 @@ struct Serve: AsyncParsableCommand {
                 },
                 PeriodicJob(name: "consultation deadline reminders", unit: "consultations", interval: .seconds(900), logger: logger) {
                     try await services.consultations.sendReminders()
+                },
+                PeriodicJob(name: "prepared data exports", unit: "exports", interval: .seconds(60), logger: logger) {
+                    try await services.exports.prepareDue()
+                },
+                PeriodicJob(name: "expired data exports", unit: "exports", interval: .seconds(3_600), logger: logger) {
+                    try await services.exports.expireDue()
                 },
                 MailDelivery(outbox: outbox),
                 application,

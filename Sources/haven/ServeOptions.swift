@@ -36,6 +36,12 @@ struct ServeOptions: ParsableArguments, ConfigurationFlags {
     )
     var clamd: String?
 
+    @Option(
+        name: .customLong("export-retention-days"),
+        help: "Days a member's prepared data export waits for its one download before it is deleted (1–90). Default: 7."
+    )
+    var exportRetentionDays: Int?
+
     @Option(name: .customLong("metrics-host"), help: "Address of the operators' listener (/metrics, /healthz, /readyz; plain HTTP). Default: 127.0.0.1.")
     var metricsHost: String?
 
@@ -50,6 +56,7 @@ struct ServeOptions: ParsableArguments, ConfigurationFlags {
         flags.set(.poolSize, self.poolSize)
         flags.set(.drainSeconds, self.drainSeconds)
         flags.set(.clamd, self.clamd)
+        flags.set(.exportRetentionDays, self.exportRetentionDays)
         flags.set(.proxyProtocol, flag: self.proxyProtocol)
         flags.set(.shutdownDelaySeconds, self.shutdownDelaySeconds)
         flags.set(.metricsHost, self.metricsHost)

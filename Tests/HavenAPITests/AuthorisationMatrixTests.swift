@@ -86,6 +86,8 @@ import Testing
         "post /me/two-factor": sessionsOnly, "post /me/two-factor/confirm": sessionsOnly, "delete /me/two-factor": sessionsOnly,
         "post /me/deletion": sessionsOnly, "delete /me/deletion": sessionsOnly,
         "get /me/api-tokens": sessionsOnly, "post /me/api-tokens": sessionsOnly, "delete /me/api-tokens/{id}": ownThingByID,
+        "get /me/exports": sessionsOnly, "post /me/exports": sessionsOnly,
+        "get /me/exports/{id}": ownThingByID, "get /me/exports/{id}/download": ownThingByID,
         "get /me/notifications": signedInRead, "post /me/notifications/read": signedInWrite,
         "get /me/notification-preferences": signedInRead, "put /me/notification-preferences": signedInWrite,
         "get /document-vetting": administrators, "put /document-vetting": administrators,
@@ -457,6 +459,15 @@ import Testing
                         let session = try await pool.query("SELECT id FROM sessions WHERE account_id = \(target) LIMIT 1")
                             .first?.decode(column: 0, as: UUID.self)
                         ids["{id}"] = (session ?? UUID()).uuidString
+                    case "get /me/exports/{id}", "get /me/exports/{id}/download":
+                        // Someone else's: a ready export of the bystander.
+                        let export = try await pool.query(
+                            """
+                            INSERT INTO data_exports (account_id, state, requested_at, ready_at, expires_at, size, chunk_size, chunk_count)
+                            VALUES (\(target), 'ready', now(), now(), now() + interval '1 day', 0, 1024, 0) RETURNING id
+                            """
+                        ).first?.decode(column: 0, as: UUID.self)
+                        ids["{id}"] = export?.uuidString
                     case let key where key.contains("/events/{id}"):
                         ids["{id}"] = event.uuidString
                         ids["{document}"] = document.uuidString

@@ -435,7 +435,8 @@ import Testing
                 return Dictionary(list.map { ($0["id"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
             }
             let (before, after) = (items(defaults), items(changed))
-            #expect(Set(before.keys) == ["account", "two-factor", "addresses", "sessions", "tokens", "notifications", "sent-mail", "posts", "documents", "events", "consultations", "audit"])
+            #expect(Set(before.keys) == ["account", "two-factor", "addresses", "sessions", "tokens", "notifications", "sent-mail", "posts", "documents", "events", "consultations", "data-exports", "audit"])
+            #expect(before["data-exports"]?["retention_days"] as? Int == 7)
             #expect(before["addresses"]?["retention_days"] as? Int == 7)
             #expect(after["addresses"]?["retention_days"] as? Int == 3)
             #expect((after["addresses"]?["retention"] as? String)?.hasPrefix("3 days") == true)

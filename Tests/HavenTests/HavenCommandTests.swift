@@ -219,6 +219,31 @@ import Testing
         #expect(refused.output.contains("cannot be combined"))
     }
 
+    @Test func serveRunsTheDataExportJob() async throws {
+        try await TestDatabase.with { database in
+            let pool = database.pool
+            let account = try await pool.query(
+                "INSERT INTO accounts (email, display_name, role, status) VALUES ('export@example.org', 'Export', 'member', 'active') RETURNING id"
+            ).first?.decode(column: 0, as: UUID.self)
+            let id = try #require(try await pool.query(
+                "INSERT INTO data_exports (account_id, state, requested_at) VALUES (\(account), 'queued', now()) RETURNING id"
+            ).first?.decode(column: 0, as: UUID.self))
+            let folder = URL(filePath: NSTemporaryDirectory()).appending(path: "haven-export-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            // The job runs as the server starts (then every minute): the queued export gets prepared.
+            try await self.serving(["--database-url", try await database.tcpURL()], dataFolder: folder) { _ in
+                var state = ""
+                for _ in 0..<150 {
+                    state = try await pool.query("SELECT state FROM data_exports WHERE id = \(id)").first?.decode(column: 0, as: String.self) ?? ""
+                    if state == "ready" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(state == "ready")
+            }
+        }
+    }
+
     @Test func auditVerifyPassesThenNamesTheRowChangedBehindItsBack() async throws {
         try await TestDatabase.with { database in
             let url = try await database.tcpURL()

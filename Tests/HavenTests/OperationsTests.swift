@@ -39,6 +39,8 @@ extension HavenCommandTests {
             ([], ["HAVEN_SMTP_PASSWORD_FILE": "/nonexistent/password"], "smtp.password_file"),
             (["--config", try file("broken.json", #"{"http": "#)], [:], "config"),
             (["--shutdown-delay-seconds", "30"], [:], "http.shutdown_delay_seconds"),
+            (["--export-retention-days", "0"], [:], "exports.retention_days"),
+            ([], ["HAVEN_EXPORTS_RETENTION_DAYS": "365"], "exports.retention_days"),
         ]
         for (arguments, environment, key) in cases {
             let outcome = try await self.check(arguments, environment: environment, in: folder)

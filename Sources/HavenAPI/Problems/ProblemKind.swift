@@ -83,6 +83,8 @@ public struct ProblemKind: Sendable, Hashable {
     public static let consultationNotClosed = ProblemKind(
         slug: "consultation-not-closed", title: "A synthesis comes after the consultation has closed", status: .conflict
     )
+    public static let exportNotReady = ProblemKind(slug: "export-not-ready", title: "The export is not ready yet", status: .conflict)
+    public static let exportGone = ProblemKind(slug: "export-gone", title: "The export was downloaded or has expired", status: .gone)
     public static let invalidInput = ProblemKind(slug: "invalid-input", title: "The input is not valid", status: .unprocessableContent)
     public static let unknownField = ProblemKind(slug: "unknown-field", title: "The body has a field that cannot be set", status: .badRequest)
     public static let malformedBody = ProblemKind(slug: "malformed-body", title: "The body is not valid JSON", status: .badRequest)

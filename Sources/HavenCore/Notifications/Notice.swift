@@ -5,7 +5,7 @@ public struct Notice: Sendable {
     /// What a notification is about, by id: never its content.
     public struct Subject: Sendable, Equatable, Codable {
         public enum Kind: String, Sendable, Codable {
-            case topic, post, document, session, consultation, event
+            case topic, post, document, session, consultation, event, export
         }
 
         public var kind: Kind

@@ -26,6 +26,8 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     /// An administrator revealed that I wrote a post in a pseudonymous category; the reason is in
     /// the details. It cannot be turned off.
     case authorRevealed = "author-revealed"
+    /// The export of my data I asked for is ready to download (once, for a limited time).
+    case dataExportReady = "data-export-ready"
 
     /// Security events on one's own account: they cannot be turned off.
     public var isSecurity: Bool {
@@ -36,8 +38,8 @@ public enum NotificationKind: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether a member may turn it off: not security events, nor the news that an administrator
-    /// unmasked one's pseudonymous post.
-    public var canBeTurnedOff: Bool { !self.isSecurity && self != .authorRevealed }
+    /// unmasked one's pseudonymous post, nor the export they asked for (otherwise lost when it expires).
+    public var canBeTurnedOff: Bool { !self.isSecurity && self != .authorRevealed && self != .dataExportReady }
 
     /// How it is delivered until the member chooses: security events by mail as well, the rest
     /// in the app only.

@@ -113,7 +113,8 @@ public struct Notifications: Sendable {
         return preferences
     }
 
-    /// Changes how the actor receives the kinds given; security events and `author-revealed` cannot be turned off.
+    /// Changes how the actor receives the kinds given; security events, `author-revealed` and
+    /// `data-export-ready` cannot be turned off.
     public func setPreferences(_ changes: [NotificationKind: NotificationDelivery], for actor: Actor) async throws -> [NotificationKind: NotificationDelivery] {
         if let kind = changes.first(where: { !$0.key.canBeTurnedOff && $0.value == .off })?.key {
             throw NotificationError.securityCannotBeOff(kind)

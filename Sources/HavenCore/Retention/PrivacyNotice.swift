@@ -22,8 +22,8 @@ public struct PrivacyNotice: Sendable, Equatable, Codable {
     public var language: String
     public var items: [Item]
 
-    /// The notice for `policy`.
-    public init(policy: RetentionPolicy) {
+    /// The notice for `policy`, and for the data exports members ask for (`exports`).
+    public init(policy: RetentionPolicy, exports: DataExportsConfiguration = DataExportsConfiguration()) {
         func period(_ days: Int?, after start: String, otherwise: String) -> String {
             guard let days else { return otherwise }
             return "\(days) \(days == 1 ? "day" : "days") after \(start)"
@@ -94,6 +94,15 @@ public struct PrivacyNotice: Sendable, Equatable, Codable {
                 id: "consultations", stored: "Your organisation's contributions to consultations, and whether it consents to their publication.",
                 purpose: "To collect civil society's input, and publish it only as your organisation's administrators allow.",
                 retentionDays: nil, retentionStart: nil, retention: "As long as the consultation is kept."
+            ),
+            Item(
+                id: "data-exports",
+                stored: "The exports of your data you ask for: a ZIP archive of everything above that concerns you, encrypted.",
+                purpose: "To give you your data when you ask for it.",
+                retentionDays: Int((exports.retention / 86_400).rounded(.up)), retentionStart: "created",
+                retention: "Deleted as you download it, or unread "
+                    + period(Int((exports.retention / 86_400).rounded(.up)), after: "it is ready", otherwise: "")
+                    + "; the record that you asked for it is kept with your account."
             ),
             Item(
                 id: "audit", stored: "A tamper-evident log of security and staff actions: who did what to which record, by id, never content.",

@@ -17,15 +17,17 @@ public struct HavenServices: Sendable {
     public let outreach: Outreach
     /// The scheduled purges, and the policy the privacy notice describes.
     public let retention: Retention
+    public let exports: DataExports
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
     /// What is stored, why and for how long, as the retention policy in force says.
-    public var privacyNotice: PrivacyNotice { PrivacyNotice(policy: self.retention.policy) }
+    public var privacyNotice: PrivacyNotice { PrivacyNotice(policy: self.retention.policy, exports: self.exports.configuration) }
 
     public init(
         pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration(),
         documentKeys: MasterKeyring, documents: DocumentsConfiguration = DocumentsConfiguration(),
-        notifications: NotificationsConfiguration? = nil, retention: RetentionPolicy = RetentionPolicy()
+        notifications: NotificationsConfiguration? = nil, retention: RetentionPolicy = RetentionPolicy(),
+        exports: DataExportsConfiguration = DataExportsConfiguration()
     ) {
         self.pool = pool
         self.readiness = Readiness(pool: pool, migrator: migrator)
@@ -40,5 +42,6 @@ public struct HavenServices: Sendable {
         self.outreach = Outreach(pool: pool)
         self.consultations = Consultations(pool: pool, documents: self.documents, notifications: self.forums.notifications)
         self.retention = Retention(pool: pool, policy: retention, documents: self.documents, audit: self.audit)
+        self.exports = DataExports(pool: pool, documents: self.documents, notifications: self.forums.notifications, configuration: exports)
     }
 }

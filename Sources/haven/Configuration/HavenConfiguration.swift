@@ -46,6 +46,8 @@ struct HavenConfiguration: Sendable {
     var deletedPosts: DeletedPostsPolicy
     var mail: MailSettings
     var clamd: VirusScanner.Address?
+    /// Days a prepared data export waits for its one download before it is shredded.
+    var exportRetentionDays: Int
     var metricsHost: String
     var metricsPort: Int
     /// How long each kind of record is kept (`retention.…_days`).
@@ -149,6 +151,7 @@ struct HavenConfiguration: Sendable {
             guard let address = VirusScanner.Address(clamd) else { throw ConfigurationError(.clamd, "must be unix:PATH or tcp:HOST:PORT") }
             self.clamd = address
         }
+        self.exportRetentionDays = try settings.int(.exportRetentionDays, default: 7, in: 1...90)
         self.metricsHost = try settings.string(.metricsHost, default: "127.0.0.1")
         self.metricsPort = try settings.int(.metricsPort, default: 9464, in: 0...65_535)
         self.retention = try Self.retentionPolicy(settings)

@@ -63,6 +63,7 @@ extension SettingKey {
     static let mailRetrySeconds = SettingKey("mail.retry_seconds")
     static let mailAttempts = SettingKey("mail.attempts")
     static let clamd = SettingKey("documents.clamd")
+    static let exportRetentionDays = SettingKey("exports.retention_days")
     static let metricsHost = SettingKey("metrics.host")
     static let metricsPort = SettingKey("metrics.port")
     static let retentionAddressesDays = SettingKey("retention.addresses_days")
@@ -88,6 +89,6 @@ extension SettingKey {
         .secretKey, .masterKey, .previousMasterKeyFiles, .argon2Memory, .argon2Iterations, .passwordMinimumLength,
         .deletionGraceDays, .deletedPosts,
         .smtpHost, .smtpPort, .smtpSecurity, .smtpUser, .smtpPassword, .smtpCAFile,
-        .mailFrom, .mailExcerpts, .mailRetrySeconds, .mailAttempts, .clamd, .metricsHost, .metricsPort,
+        .mailFrom, .mailExcerpts, .mailRetrySeconds, .mailAttempts, .clamd, .exportRetentionDays, .metricsHost, .metricsPort,
     ] + Self.retention
 }
