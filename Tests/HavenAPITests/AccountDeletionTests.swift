@@ -128,6 +128,14 @@ import Testing
                 #expect(signedIn.status == 200)
                 #expect(try await SessionClient(probe: server.client).send("POST", "/auth/password-reset", json: ["email": Self.email]).status == 202)
 
+                // A topic in a pseudonymous category (a pseudonym row), and a data export, prepared and not yet downloaded.
+                let speakFreely = try await PseudonymousSpaceTests.pseudonymousCategory(admin, slug: "speak-freely")
+                _ = try await member.startTopic(in: speakFreely, title: "What I saw", body: "Written under a pseudonym.")
+                #expect(try await Self.count("SELECT count(*)::int FROM forum_pseudonyms", pool: pool) == 1)
+                #expect(try await member.send("POST", "/me/exports").status == 202)
+                #expect(try await server.services.exports.prepareDue() == 1)
+                #expect(try await Self.count("SELECT count(*)::int FROM data_exports WHERE state = 'ready'", pool: pool) == 1)
+
                 // Two-factor authentication.
                 let enrolment = try await member.send("POST", "/me/two-factor")
                 let secret = try #require(enrolment.json["secret"] as? String, "\(enrolment.text)")
@@ -158,6 +166,9 @@ import Testing
                 #expect(try await member.send("GET", "/me").status == 401)
 
                 // No table but the audit log holds their email, name or id: searched column by column.
+                // Their pseudonym and their export (its sealed archive and its key) went with them.
+                #expect(try await Self.count("SELECT count(*)::int FROM forum_pseudonyms", pool: pool) == 0)
+                #expect(try await Self.count("SELECT (SELECT count(*) FROM data_exports) + (SELECT count(*) FROM data_export_chunks)::int", pool: pool) == 0)
                 #expect(try await Self.tableCount(pool: pool) >= 40)
                 for needle in [Self.email, Self.name, "Quokkabridge", id] {
                     let found = try await Self.columnsContaining(needle, pool: pool)
