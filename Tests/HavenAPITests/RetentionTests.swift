@@ -427,7 +427,10 @@ import Testing
             policy.addresses = 3
             policy.notifications = nil
             policy.audit = 365
-            let changed = try await TestServer.with(database: database, retention: policy) { server in
+            var accounts = AccountsConfiguration()
+            accounts.deletionGracePeriod = .seconds(14 * 86_400)
+            accounts.deletedPosts = .keep
+            let changed = try await TestServer.with(database: database, accounts: accounts, retention: policy) { server in
                 try await SessionClient(probe: server.client).send("GET", "/privacy")
             }
             func items(_ reply: HTTPProbe.Reply) -> [String: [String: Any]] {
@@ -435,7 +438,7 @@ import Testing
                 return Dictionary(list.map { ($0["id"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
             }
             let (before, after) = (items(defaults), items(changed))
-            #expect(Set(before.keys) == ["account", "two-factor", "addresses", "sessions", "tokens", "notifications", "sent-mail", "posts", "documents", "events", "consultations", "data-exports", "audit"])
+            #expect(Set(before.keys) == ["account", "account-deletion", "pseudonyms", "two-factor", "addresses", "sessions", "tokens", "notifications", "sent-mail", "posts", "documents", "events", "consultations", "data-exports", "audit"])
             #expect(before["data-exports"]?["retention_days"] as? Int == 7)
             #expect(before["addresses"]?["retention_days"] as? Int == 7)
             #expect(after["addresses"]?["retention_days"] as? Int == 3)
@@ -443,6 +446,11 @@ import Testing
             #expect(before["notifications"]?["retention_days"] as? Int == 180)
             #expect(after["notifications"]?["retention_days"] == nil)
             #expect(before["audit"]?["retention_days"] as? Int == 730)
+            // Account deletion: the grace period and what becomes of posts, as configured.
+            #expect(before["account-deletion"]?["retention_days"] as? Int == 7)
+            #expect((before["account-deletion"]?["retention"] as? String)?.contains("if you choose so") == true)
+            #expect(after["account-deletion"]?["retention_days"] as? Int == 14)
+            #expect((after["account-deletion"]?["retention"] as? String)?.contains("your posts stay") == true)
             #expect(after["audit"]?["retention_days"] as? Int == 365)
             for item in before.values {
                 #expect(!(item["stored"] as? String ?? "").isEmpty && !(item["purpose"] as? String ?? "").isEmpty && !(item["retention"] as? String ?? "").isEmpty)

@@ -22,18 +22,39 @@ public struct PrivacyNotice: Sendable, Equatable, Codable {
     public var language: String
     public var items: [Item]
 
-    /// The notice for `policy`, and for the data exports members ask for (`exports`).
-    public init(policy: RetentionPolicy, exports: DataExportsConfiguration = DataExportsConfiguration()) {
+    /// The notice for `policy`, for the data exports members ask for (`exports`), and for account
+    /// deletion as `accounts` configures it.
+    public init(
+        policy: RetentionPolicy, exports: DataExportsConfiguration = DataExportsConfiguration(),
+        accounts: AccountsConfiguration = AccountsConfiguration()
+    ) {
         func period(_ days: Int?, after start: String, otherwise: String) -> String {
             guard let days else { return otherwise }
             return "\(days) \(days == 1 ? "day" : "days") after \(start)"
         }
+        let graceDays = Int((accounts.deletionGracePeriod / .seconds(86_400)).rounded(.up))
         self.language = "en"
         self.items = [
             Item(
                 id: "account", stored: "Your email address, display name, role, language, organisation memberships, and your password as an Argon2id hash.",
                 purpose: "To let you sign in, to decide what you may see and do, and to write to you.",
                 retentionDays: nil, retentionStart: nil, retention: "As long as your account exists."
+            ),
+            Item(
+                id: "account-deletion",
+                stored: "When you delete your account: the date it is due, and what you chose for your posts.",
+                purpose: "To let you change your mind: signing in before the date takes the deletion back.",
+                retentionDays: graceDays, retentionStart: "requested",
+                retention: "Your account and everything about you are erased \(graceDays) \(graceDays == 1 ? "day" : "days") after you ask; "
+                    + Self.postsAfterDeletion(accounts.deletedPosts)
+                    + " Documents you uploaded are destroyed with their keys, unless an organisation owns them."
+                    + " The audit log keeps your account's id, which then refers to no one."
+            ),
+            Item(
+                id: "pseudonyms",
+                stored: "In pseudonymous categories, which pseudonym is yours in each topic (and on each document you upload there).",
+                purpose: "To show others only your pseudonym; an administrator may reveal one post's author, with a reason that you are told.",
+                retentionDays: nil, retentionStart: nil, retention: "As long as the topic or document and your account exist."
             ),
             Item(
                 id: "two-factor", stored: "Your two-factor secret (encrypted) and your recovery codes (as hashes).",
@@ -111,5 +132,14 @@ public struct PrivacyNotice: Sendable, Equatable, Codable {
                 retention: period(policy.audit, after: "the action", otherwise: "Kept indefinitely.")
             ),
         ]
+    }
+
+    /// What becomes of a deleted member's posts, in words.
+    static func postsAfterDeletion(_ policy: DeletedPostsPolicy) -> String {
+        switch policy {
+        case .remove: "your posts are removed."
+        case .keep: "your posts stay, under the label \"Former member\", with nothing that names you."
+        case .memberChoice: "your posts are removed, or kept under the label \"Former member\" if you choose so when you ask."
+        }
     }
 }

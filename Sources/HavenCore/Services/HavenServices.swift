@@ -21,7 +21,9 @@ public struct HavenServices: Sendable {
     /// The same inbox the accounts, forums and documents record into.
     public var notifications: Notifications { self.forums.notifications }
     /// What is stored, why and for how long, as the retention policy in force says.
-    public var privacyNotice: PrivacyNotice { PrivacyNotice(policy: self.retention.policy, exports: self.exports.configuration) }
+    public var privacyNotice: PrivacyNotice {
+        PrivacyNotice(policy: self.retention.policy, exports: self.exports.configuration, accounts: self.accounts.configuration)
+    }
 
     public init(
         pool: PostgresPool, migrator: Migrator, accounts: Accounts, forums: ForumsConfiguration = ForumsConfiguration(),
