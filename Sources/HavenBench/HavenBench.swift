@@ -5,7 +5,7 @@ import PostgresClient
 /// `make bench`: starts what it needs (an embedded PostgreSQL), runs bounded loads on this machine
 /// only, and prints one table of figures and ratios against reference tools run alongside.
 /// BENCH_SECONDS sets each measurement's duration (default 5), BENCH_ROUNDS the rounds (default 3),
-/// BENCH_ONLY one scenario (`pool`, `accounts`, `tls`, `documents` or `forums`); BENCH_FORUM_TOPICS and
+/// BENCH_ONLY one scenario (`pool`, `accounts`, `tls`, `documents`, `qrcode` or `forums`); BENCH_FORUM_TOPICS and
 /// BENCH_FORUM_POSTS the size of the seeded forums (default 10,000 and 1,000,000); BENCH_DOCUMENT_GIB and
 /// BENCH_DOCUMENT_PARALLEL the size and number of the large document transfers (default 1 and 10).
 @main
@@ -37,6 +37,9 @@ struct HavenBench {
             if only == nil || only == "documents" {
                 try await DocumentsScenario(cluster: cluster, seconds: seconds, rounds: rounds, work: folder.appending(path: "documents"))
                     .run(into: &report)
+            }
+            if only == nil || only == "qrcode" {
+                try QRCodeScenario(rounds: rounds).run(into: &report)
             }
             if only == nil || only == "forums" {
                 // Its own server, with room for the million posts in shared buffers (as a server

@@ -15,6 +15,11 @@ import Testing
                 let secret = try #require(enrolment.json["secret"] as? String)
                 let uri = try #require(enrolment.json["uri"] as? String)
                 #expect(uri.hasPrefix("otpauth://totp/Haven:totp@example.org?secret=\(secret)"))
+                // The same URI as a QR code a page can show as it is: read back by a real decoder.
+                let svg = try #require(enrolment.json["qr_svg"] as? String)
+                #expect(svg.hasPrefix("<svg ") && svg.contains(#"role="img""#) && !svg.contains("style") && !svg.contains("<script"))
+                let scanned = try await QRCodeReader.read(svg: svg)
+                #expect(String(decoding: scanned, as: UTF8.self) == uri)
                 // The secret is sealed at rest, not stored as is.
                 let sealed = try await database.pool.query("SELECT totp_secret_sealed FROM accounts WHERE email = 'totp@example.org'")
                     .first?.decode(column: 0, as: [UInt8].self) ?? []

@@ -2,10 +2,21 @@ import Foundation
 import OpenSSLTLS
 import PostgresClient
 
-/// What enrolment shows once: the secret for authenticator apps and its `otpauth://` URI.
+/// What enrolment shows once: the secret for authenticator apps, its `otpauth://` URI, and that
+/// URI as a QR code in SVG for a page to show as it is (nil only for a URI too long to fit one).
 public struct TOTPEnrolment: Sendable, Equatable, Codable {
     public var secret: String
     public var uri: String
+    public var qrSvg: String?
+
+    /// The QR code's text alternative, for screen readers.
+    static let qrTitle = "QR code for your authenticator app: it holds the secret shown beside it"
+
+    init(secret: String, uri: String) {
+        self.secret = secret
+        self.uri = uri
+        self.qrSvg = try? QRCode(encoding: uri).svg(title: Self.qrTitle)
+    }
 }
 
 extension Accounts {
