@@ -282,6 +282,13 @@ import Testing
                     }
                     #expect(try await Self.count("SELECT count(*)::int FROM forum_posts WHERE source LIKE '%unseen%'", pool: database.pool) == 0)
                     #expect(try await Self.count("SELECT count(*)::int FROM forum_posts WHERE author_id IS NULL", pool: database.pool) == 3)
+                    if policy == .remove {
+                        // The shells go with the other deleted posts, once their retention period is over.
+                        let purged = try await server.services.retention.purge(.deletedPosts, now: Date().addingTimeInterval(31 * 86_400))
+                        #expect(purged == 3)
+                        #expect(try await Self.count("SELECT count(*)::int FROM forum_posts WHERE author_id IS NULL", pool: database.pool) == 0)
+                        #expect(try await omar.send("GET", "/forums/topics/\(omars.topic)").status == 200)
+                    }
                 }
             }
         }

@@ -13,10 +13,10 @@ extension Forums {
     /// `ON DELETE SET NULL`), so they read as a former member's. Posts nobody but they and the
     /// moderators ever saw (pending or rejected) are removed either way. `.remove`: every post's
     /// words go now — source, HTML, title, search terms and earlier revisions — and each post stays
-    /// as a deleted shell so replies keep their place (the retention job purges deleted posts
-    /// later). A topic they started goes too (its title blanked) unless someone else's published
-    /// post remains in it. Quotes of their posts in other people's posts are those people's
-    /// content and stay.
+    /// as a deleted shell so replies keep their place, deleted as of now for the retention job,
+    /// which purges it with the other deleted posts. A topic they started goes too (its title
+    /// blanked) unless someone else's published post remains in it. Quotes of their posts in other
+    /// people's posts are those people's content and stay.
     static func forget(_ account: UUID, posts: DeletedPosts, on connection: PostgresConnection) async throws {
         let everything = posts == .remove
         let topics = try await connection.query(
@@ -35,7 +35,8 @@ extension Forums {
         try await connection.execute(
             """
             UPDATE forum_posts SET state = 'deleted', source = '-', html = '', title = '', moderation_reason = '',
-                search_vector = ''::tsvector, author_id = NULL, edited_by = NULL, edited_at = NULL
+                search_vector = ''::tsvector, author_id = NULL, edited_by = NULL, edited_at = NULL,
+                moderated_by = NULL, moderated_at = now()
             WHERE author_id = \(account) AND (\(everything) OR state IN ('pending', 'rejected'))
             """
         )
