@@ -61,7 +61,7 @@ extension Accounts {
                          WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
                    ARRAY(SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id
                          WHERE m.account_id = a.id AND o.status <> 'suspended' ORDER BY m.organisation_id),
-                   ARRAY(SELECT g.group_id FROM group_members g WHERE g.account_id = a.id)
+                   ARRAY(SELECT g.group_id FROM group_members g WHERE g.account_id = a.id), a.language
             FROM found f JOIN sessions s ON s.id = f.id JOIN accounts a ON a.id = s.account_id
             """
         )
@@ -71,7 +71,8 @@ extension Accounts {
         return Actor(
             accountID: accountID, email: email, displayName: name, role: Role(rawValue: role) ?? .member,
             twoFactorEnabled: twoFactor, credential: .session(id: sessionID, authenticatedAt: authenticatedAt),
-            memberships: Self.memberships(organisations, roles), groups: Set(groups)
+            memberships: Self.memberships(organisations, roles), groups: Set(groups),
+            language: try row.decode(column: 10, as: String.self)
         )
     }
 

@@ -22,6 +22,16 @@ extension Accounts {
     /// `.invalidCredentials` after the same Argon2 work, and counts against both the email and
     /// the source address.
     public func signIn(email: String, password: String, secondFactor: SecondFactor = SecondFactor(), client: ClientInfo) async throws -> NewSession {
+        switch try await self.beginSignIn(email: email, password: password, secondFactor: secondFactor, client: client) {
+        case .signedIn(let session): return session
+        case .secondFactorRequired: throw AccountError.secondFactorRequired
+        }
+    }
+
+    /// Signs in like `signIn`, but when the password is right and a second factor is enrolled and
+    /// not given, answers with a pending sign-in instead of an error: a browser's second step then
+    /// sends only the code and that token, never the password again.
+    public func beginSignIn(email: String, password: String, secondFactor: SecondFactor = SecondFactor(), client: ClientInfo) async throws -> SignInStep {
         // Something that is not an email address is an unknown account, checked like any other.
         let normalized = try? Self.normalizedEmail(email)
         let keys = self.throttle.keys(email: normalized ?? "invalid", client: client)
@@ -59,14 +69,47 @@ extension Accounts {
         let verification = try await self.hashing { try await self.hashing.verify(candidate, against: storedHash) }
         guard verification != .invalid else { try await fail("password") }
         guard account.status == .active else { try await fail("status") }
-        if account.twoFactorEnabled {
-            if secondFactor.isEmpty { throw AccountError.secondFactorRequired }
-            guard try await self.acceptSecondFactor(secondFactor, accountID: account.id) else { try await fail("second-factor") }
-        }
         if verification == .validNeedsRehash {
             let fresh = try await self.hashing { try await self.hashing.hash(candidate) }
             try await self.pool.execute("UPDATE accounts SET password_hash = \(fresh), updated_at = now() WHERE id = \(account.id)")
         }
+        if account.twoFactorEnabled {
+            if secondFactor.isEmpty { return .secondFactorRequired(PendingSignIn(accountID: account.id, secret: self.secret)) }
+            guard try await self.acceptSecondFactor(secondFactor, accountID: account.id) else { try await fail("second-factor") }
+        }
+        return .signedIn(try await self.finishSignIn(account, keys: keys, client: client))
+    }
+
+    /// The second step of a sign-in `beginSignIn` left pending: the code (or a recovery code) and
+    /// the pending token. A wrong code counts against the account like a wrong password; an expired
+    /// or forged token is `.invalidCredentials`.
+    public func completeSignIn(pending token: String, secondFactor: SecondFactor, client: ClientInfo) async throws -> NewSession {
+        guard let accountID = PendingSignIn.accountID(in: token, secret: self.secret),
+            let row = try await self.pool.query(
+                """
+                SELECT id, email, display_name, role, status, totp_enabled_at IS NOT NULL, created_at, language
+                FROM accounts WHERE id = \(accountID) AND status <> 'deleted'
+                """
+            ).first
+        else { throw AccountError.invalidCredentials }
+        let account = try Self.account(from: row)
+        let keys = self.throttle.keys(email: account.email, client: client)
+        try await self.throttle.check(keys)
+        guard account.status == .active, account.twoFactorEnabled, !secondFactor.isEmpty,
+            try await self.acceptSecondFactor(secondFactor, accountID: account.id)
+        else {
+            try await self.throttle.recordFailure(keys)
+            try await self.audit.record(
+                AuditEvent(actor: nil, action: "session.sign-in", target: "account:\(account.id)", outcome: .failure,
+                           addressPrefix: client.addressPrefix, details: ["reason": "second-factor"])
+            )
+            throw AccountError.invalidCredentials
+        }
+        return try await self.finishSignIn(account, keys: keys, client: client)
+    }
+
+    /// Opens the session of a sign-in whose every factor checked out.
+    private func finishSignIn(_ account: Account, keys: [String], client: ClientInfo) async throws -> NewSession {
         try await self.throttle.reset(keys.filter { $0.hasPrefix("account:") })
         return try await self.pool.withConnection { connection in
             var session = try await self.openSession(for: account, client: client, on: connection)

@@ -19,10 +19,12 @@ public struct Actor: Sendable, Equatable {
     public let memberships: [UUID: OrganisationRole]
     /// The groups the account belongs to.
     public let groups: Set<UUID>
+    /// The language the member chose for Haven (ar, zh, en, fr, ru or es).
+    public let language: String
 
     public init(
         accountID: UUID, email: String, displayName: String?, role: Role, twoFactorEnabled: Bool, credential: Credential,
-        memberships: [UUID: OrganisationRole] = [:], groups: Set<UUID> = []
+        memberships: [UUID: OrganisationRole] = [:], groups: Set<UUID> = [], language: String = "en"
     ) {
         self.accountID = accountID
         self.email = email
@@ -32,6 +34,7 @@ public struct Actor: Sendable, Equatable {
         self.credential = credential
         self.memberships = memberships
         self.groups = groups
+        self.language = language
     }
 
     public var sessionID: UUID? {

@@ -24,4 +24,11 @@ public enum Base64URL {
         Data(bytes).base64EncodedString()
             .replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
     }
+
+    /// The bytes of `text`, or nil when it is not URL-safe base64.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var base64 = text.replacing("-", with: "+").replacing("_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        return Data(base64Encoded: base64).map { Array($0) }
+    }
 }
