@@ -44,6 +44,7 @@ public enum HavenServer {
                 return try await route.handler(request, context)
             }
         }
+        WebInterface.register(WebInterface.routes(services: services), on: router, services: services)
         return router
     }
 

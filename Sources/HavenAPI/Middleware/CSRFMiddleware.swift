@@ -7,7 +7,9 @@ import Hummingbird
 ///   carries `Sec-Fetch-Site` must be same-origin (or user-initiated), signed in or not (this
 ///   also stops login CSRF);
 /// - a cookie-authenticated one must carry the session's anti-CSRF token in `X-CSRF-Token`.
-/// Bearer-authenticated requests carry no ambient credential and need no token.
+/// Bearer-authenticated requests carry no ambient credential and need no token. The web
+/// interface's forms (under `/web/`) carry the token in their body instead, checked by
+/// `WebInterface` before any page handler runs.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = HavenRequestContext
     let accounts: Accounts
@@ -24,7 +26,7 @@ struct CSRFMiddleware: RouterMiddleware {
         if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
             throw Problem(.crossOrigin, detail: "Requests from another site are refused.")
         }
-        if let actor = context.actor, context.authenticatedByCookie {
+        if let actor = context.actor, context.authenticatedByCookie, !request.uri.path.hasPrefix("/web/") {
             guard let token = request.headers[Self.tokenHeader], self.accounts.isValidCSRFToken(token, for: actor) else {
                 throw Problem(.csrfTokenMissing, detail: "Send the session's anti-CSRF token in X-CSRF-Token.")
             }

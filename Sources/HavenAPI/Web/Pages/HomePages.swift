@@ -1,0 +1,28 @@
+import Foundation
+import HavenCore
+import Hummingbird
+
+/// The home page: the forum categories the member can see, and the topics with posts they have
+/// not read.
+enum HomePages {
+    static func routes(services: HavenServices) -> [WebRoute] {
+        let forums = services.forums
+        return [
+            WebRoute(.get, "/web/", audience: .signedIn) { page in
+                let actor = try page.requireActor()
+                let categories = try await forums.categories(for: actor)
+                let unread = try await forums.unreadTopics(after: nil, for: actor)
+                return page.page("home", title: page.t("home_title"), [
+                    "categories": categories.map { category in
+                        ["id": category.id.uuidString.lowercased(), "name": page.localized(category.names),
+                         "description": page.localized(category.descriptions)]
+                    },
+                    "unread": unread.items.map { topic in
+                        ["id": topic.id.uuidString.lowercased(), "title": topic.title, "titleLang": topic.language,
+                         "when": page.date(topic.lastPostedAt), "replies": page.number(topic.replyCount)]
+                    },
+                ])
+            },
+        ]
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HavenCore
+import Hummingbird
+import Logging
+import Mustache
+
+/// Renders pages: the embedded Mustache templates (`*.mustache`), each page inside `layout`,
+/// with the language's strings as `t`, the navigation, the language switcher and the form token.
+/// Mustache escapes every value for HTML; only `html` values that HavenCore sanitised are
+/// written raw (`{{{…}}}`).
+public struct WebRenderer: Sendable {
+    static let catalogue = WebCatalogue.embedded
+    static let shared = WebRenderer()
+
+    /// The pages' Content-Security-Policy: nothing but this origin, no inline script or style,
+    /// no framing, forms only to this origin.
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    let library: MustacheLibrary
+
+    init() {
+        var library = MustacheLibrary()
+        for file in EmbeddedFiles.all where file.name.hasSuffix(".mustache") {
+            do {
+                try library.register(file.contents, named: String(file.name.dropLast(".mustache".count)))
+            } catch {
+                Logger(label: "haven.web").critical("template does not parse", metadata: ["template": "\(file.name)", "error": "\(error)"])
+            }
+        }
+        self.library = library
+    }
+
+    /// The names of the embedded templates, for tests.
+    public static var templateNames: [String] {
+        EmbeddedFiles.all.filter { $0.name.hasSuffix(".mustache") }.map { String($0.name.dropLast(".mustache".count)) }
+    }
+
+    func render(_ template: String, title: String, request: WebRequest, data: [String: Any], status: HTTPResponse.Status) -> Response {
+        var context = data
+        let language = request.language
+        context["lang"] = language.code
+        context["dir"] = language.isRightToLeft ? "rtl" : "ltr"
+        context["title"] = title
+        context["t"] = Self.catalogue.table(language)
+        context["assets"] = WebAssets.paths
+        context["csrf"] = request.formToken
+        context["path"] = request.request.uri.path
+        context["languages"] = WebLanguage.all.map { ["code": $0.code, "name": $0.name, "current": $0.code == language.code] }
+        if let actor = request.actor, actor.sessionID != nil {
+            context["signedIn"] = true
+            context["nav"] = Self.navigation(for: actor, request: request)
+        }
+        if let notice = request.query("done") {
+            let key = "notice_" + notice.replacing("-", with: "_")
+            if Self.catalogue.strings["en"]?[key] != nil { context["notice"] = request.t(key) }
+        }
+        let html = self.library.render(context, withTemplate: template) ?? ""
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        headers[.contentLanguage] = language.code
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The main navigation: what this member may open.
+    static func navigation(for actor: Actor, request: WebRequest) -> [[String: Any]] {
+        // Each page area adds its entry here when its pages exist.
+        let items: [(String, String)] = [("/web/", "nav_home")]
+        let path = request.request.uri.path
+        return items.map { href, key in
+            ["href": href, "label": request.t(key), "current": href == path]
+        }
+    }
+}
