@@ -27,7 +27,7 @@ import Testing
             for match in text.matches(of: /\{\{t\.([a-z0-9_]+)\}\}/) {
                 #expect(english[String(match.output.1)] != nil, "\(file) uses t.\(match.output.1), which no catalogue has")
             }
-            #expect(!text.contains("<script>") && !text.contains(" style=") && text.matches(of: / on[a-z]+=/).isEmpty, "\(file) has inline script or style")
+            #expect(!text.contains("<script>") && !text.contains(" style=") && text.matches(of: /\ on[a-z]+=/).isEmpty, "\(file) has inline script or style")
         }
     }
 
