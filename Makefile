@@ -24,7 +24,7 @@ run: build
 ## scan and the Dockerfile check
 test: deps
 	scripts/python-tools
-	@scripts/install-deps clamav-daemon wrk haproxy strace iproute2 procps librsvg2-bin zbar-tools
+	@scripts/install-deps clamav-daemon wrk haproxy strace iproute2 procps librsvg2-bin zbar-tools chromium chromium-driver
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip TimingTests
 	$(SWIFT) test --skip-build --filter TimingTests
