@@ -135,6 +135,8 @@ import Testing
                 #expect(page.header("X-Content-Type-Options") == "nosniff")
                 #expect(page.header("X-Frame-Options") == "DENY")
                 #expect(page.header("Cache-Control") == "no-store")
+                #expect(page.header("Cross-Origin-Opener-Policy") == "same-origin")
+                #expect(page.header("Permissions-Policy")?.contains("camera=()") == true)
                 #expect(page.header("Strict-Transport-Security") != nil)
                 #expect(page.text.matches(of: /<script(?![^>]*\bsrc=)/).isEmpty, "no inline script")
                 #expect(!page.text.contains("http://") && !page.text.contains("https://"), "nothing from elsewhere")
@@ -176,8 +178,10 @@ import Testing
                 #expect(stranger.status == 403)
                 #expect(visitor.cookie("__Host-haven_session") == nil)
                 // Unknown pages are a page too.
-                let missing = try await web.get("/web/no-such-page")
+                let missing = try await web.get("/web/no-such/page")
                 #expect(missing.status == 404)
+                #expect(missing.header("Content-Type")?.hasPrefix("text/html") == true)
+                #expect(missing.text.contains("<h1>"))
             }
         }
     }

@@ -8,6 +8,8 @@ extension HTTPField.Name {
     static let csrfToken = Self.constant("X-CSRF-Token")
     static let secFetchSite = Self.constant("Sec-Fetch-Site")
     static let retryAfter = Self.constant("Retry-After")
+    static let crossOriginOpenerPolicy = Self.constant("Cross-Origin-Opener-Policy")
+    static let permissionsPolicy = Self.constant("Permissions-Policy")
 
     /// A header name written in the source; an invalid one is a programming error.
     private static func constant(_ name: String) -> Self {

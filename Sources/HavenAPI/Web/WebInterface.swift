@@ -32,6 +32,13 @@ public enum WebInterface {
             }
         }
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/web/"]) }
+        // Anything else under /web/ is a page too: "not found" in the visitor's language.
+        let unknown = WebRoute(.get, "/web/**", audience: .everyone) { _ in throw Problem(.notFound) }
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on(unknown.routerPath, method: method) { request, context in
+                try await self.handle(request, context: context, route: unknown, services: services, requireSecondFactor: requireSecondFactor)
+            }
+        }
     }
 
     static func handle(

@@ -60,6 +60,8 @@ public struct WebRenderer: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         headers[.contentLanguage] = language.code
+        headers[.crossOriginOpenerPolicy] = "same-origin"
+        headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
