@@ -134,6 +134,11 @@ import Testing
                 _ = try await li.submit("/web/posts/\(first)/reactions", [("kind", "thanks"), ("present", "false")], from: mine)
                 let none = try await Self.query(server, "SELECT count(*)::int FROM forum_reactions WHERE post_id = \(UUID(uuidString: first))").first?.decode(column: 0, as: Int32.self)
                 #expect(none == 0)
+                // The page's buttons send the kind alone: each press toggles.
+                _ = try await li.submit("/web/posts/\(first)/reactions", [("kind", "like")], from: mine)
+                #expect(Self.article(first, in: try await li.get("/web/topics/\(topic)")).contains("aria-pressed=\"true\">Like <span class=\"count\">1</span>"))
+                _ = try await li.submit("/web/posts/\(first)/reactions", [("kind", "like")], from: mine)
+                #expect(Self.article(first, in: try await li.get("/web/topics/\(topic)")).contains("aria-pressed=\"false\">Like</button>"))
                 let badKind = try await li.submit("/web/posts/\(first)/reactions", [("kind", "angry"), ("present", "true")], from: mine)
                 #expect(badKind.status == 422)
 

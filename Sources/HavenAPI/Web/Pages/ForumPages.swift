@@ -18,7 +18,7 @@ enum ForumPages {
                     "children": category.children.map { self.categoryData($0, page: page) }, "hasChildren": !category.children.isEmpty,
                     "topics": listing.items.map { self.topicData($0, page: page) },
                     "next": listing.next.map { "/web/categories/\(self.lower(categoryID))?after=\(self.escape($0))" },
-                    "paged": page.query("after") != nil,
+                    "paged": page.query("after") != nil, "hasPages": page.query("after") != nil || listing.next != nil,
                 ]))
             },
             WebRoute(.get, "/web/categories/{categoryId}/new", audience: .signedIn) { page in

@@ -11,8 +11,16 @@ enum PostPages {
             WebRoute(.post, "/web/posts/{postId}/reactions", audience: .signedIn) { page in
                 let actor = try page.requireActor()
                 let post = try await forums.post(try page.id("postId"), for: actor)
-                guard let kind = page.form["kind"], ForumReaction(rawValue: kind) != nil, let present = self.flag(page.form["present"]) else {
+                // The page's buttons toggle (one form per post); `present` sets the reaction outright.
+                guard let kind = page.form["kind"], ForumReaction(rawValue: kind) != nil else {
                     throw Problem(.invalidInput, detail: "Choose one of the reactions.")
+                }
+                let present: Bool
+                if let value = page.form["present"] {
+                    guard let given = self.flag(value) else { throw Problem(.invalidInput, detail: "present is true or false.") }
+                    present = given
+                } else {
+                    present = !post.myReactions.contains(kind)
                 }
                 try await forums.setReaction(kind, on: post.id, present, by: actor)
                 return page.redirect(self.back(to: post, page: page))

@@ -69,8 +69,8 @@ enum TopicPages {
                 let count = post.reactions[kind.rawValue] ?? 0
                 let mine = post.myReactions.contains(kind.rawValue)
                 return [
-                    "kind": kind.rawValue, "present": mine ? "false" : "true", "mine": mine,
-                    "label": page.t("forum_reaction_\(kind.rawValue)"), "count": page.number(count),
+                    "kind": kind.rawValue, "mine": mine, "counted": count > 0, "label": page.t("forum_reaction_\(kind.rawValue)"),
+                    "count": page.number(count),
                 ] as [String: Any]
             }
             return data
@@ -84,7 +84,7 @@ enum TopicPages {
             ] as [String: Any],
             "category": category.map { ForumPages.categoryData($0, page: page) },
             "posts": posts,
-            "after": after ?? "",
+            "after": after, "hasPages": after != nil || topicPage.next != nil,
             "next": topicPage.next.map { "/web/topics/\(ForumPages.lower(topicID))?after=\(ForumPages.escape($0))" },
             "paged": after != nil,
             "replyOpen": replyOpen, "lockedNote": topic.locked,
