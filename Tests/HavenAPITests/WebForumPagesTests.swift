@@ -272,6 +272,32 @@ import Testing
         }
     }
 
+    @Test func subCategoriesAreListedUnderTheirParentWithTheirOwnUnreadCount() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: Self.accounts(), forums: lenientForums()) { server in
+                let (admin, _) = try await server.administrator()
+                let parent = try await server.category("human-rights")
+                let created = try await admin.send("POST", "/forums/categories", json: [
+                    "slug": "detention", "parent_id": parent, "names": ["en": "Detention monitoring", "fr": "Surveillance de la détention"],
+                ])
+                #expect(created.status == 201, "\(created.text)")
+                let child = try #require(created.json["id"] as? String).lowercased()
+                let amina = try await Self.member(server, "amina@example.org")
+                let li = try await Self.member(server, "li@example.org", name: "Li")
+                _ = try await Self.startTopic(amina, in: child, title: "Visits", body: "Who visits?")
+                let home = try await li.get("/web/")
+                let card = try #require(home.text.firstMatch(of: /<li><a href="\/web\/categories\/([0-9a-f-]{36})">Human rights[^\n]*\n<ul class="subcategories">(.*)<\/ul><\/li>/))
+                #expect(String(card.output.1) == parent)
+                #expect(card.output.2.contains("<a href=\"/web/categories/\(child)\">Detention monitoring</a> <span class=\"badge\">1 unread</span>"))
+                let category = try await li.get("/web/categories/\(parent)")
+                #expect(category.text.contains("href=\"/web/categories/\(child)\">Detention monitoring</a>"))
+                let french = try await li.get("/web/", headers: [:])
+                _ = try await li.submit("/web/language", [("lang", "fr"), ("next", "/web/")], from: french)
+                #expect(try await li.get("/web/").text.contains(">Surveillance de la détention</a>"))
+            }
+        }
+    }
+
     @Test func categoriesAndTopicsPageWithACursor() async throws {
         var forums = lenientForums()
         forums.pageSize = 2
