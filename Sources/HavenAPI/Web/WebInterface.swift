@@ -21,6 +21,8 @@ public enum WebInterface {
         WebAssets.routes
             + SessionPages.routes(services: services)
             + HomePages.routes(services: services)
+            + ModerationPages.routes(services: services) + AdminPages.routes(services: services) + AdminLogPages.routes(services: services)
+            + AdminDirectoryPages.routes(services: services) + AdminCategoryPages.routes(services: services)
     }
 
     /// Registers `routes` on `router`, each behind its audience, form reading and anti-CSRF check.
