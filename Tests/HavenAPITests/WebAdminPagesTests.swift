@@ -56,6 +56,8 @@ import Testing
                 #expect(list.status == 200)
                 #expect(list.text.contains("id=\"q\"") && list.text.contains("href=\"/web/admin/accounts/\(aminaID)\""))
                 #expect(!list.text.contains("admin@haven.test"), "the search narrows the list")
+                let byName = try await admin.get("/web/admin/accounts?q=Amina+Example&role=&status=")
+                #expect(byName.status == 200 && byName.text.contains("amina@example.org"), "a GET form's + is a space")
                 #expect(try await admin.get("/web/admin/accounts?role=owner").status == 422)
                 #expect(try await admin.get("/web/admin/accounts?status=asleep").status == 422)
                 let moderators = try await admin.get("/web/admin/accounts?role=administrator")
@@ -92,6 +94,11 @@ import Testing
                 #expect(own.status == 422, "\(own.status)")
                 #expect(try await admin.submit("/web/admin/accounts/\(UUID().uuidString)/disable", [], from: page).status == 404)
                 #expect(try await admin.submit("/web/admin/accounts/\(aminaID)/enable", [], from: page).status == 404, "already enabled")
+                // A sign-in older than the re-authentication window: the page says what to do.
+                try await server.services.pool.execute("UPDATE sessions SET authenticated_at = now() - interval '1 hour'")
+                let stale = try await admin.submit("/web/admin/accounts/\(aminaID)/disable", [], from: page)
+                #expect(stale.status == 403)
+                #expect(stale.text.contains("this needs a recent sign-in"))
             }
         }
     }

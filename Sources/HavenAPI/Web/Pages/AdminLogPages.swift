@@ -49,9 +49,10 @@ enum AdminLogPages {
     /// `target` (exact), `from` and `to` (days, inclusive, UTC), `before` (the paging position).
     static func auditPage(_ page: WebRequest, audit: AuditLog) async throws -> Response {
         try Access.require(try page.requireActor(), .readAudit)
+        let filters = page.getForm
         var errors: [String] = []
         func day(_ name: String) -> Date? {
-            guard let text = page.query(name) else { return nil }
+            guard let text = filters.text(name) else { return nil }
             guard let date = try? Date(text + "T00:00:00Z", strategy: .iso8601), text.count == 10 else {
                 errors.append(page.t("admin_audit_date_invalid"))
                 return nil
@@ -61,34 +62,34 @@ enum AdminLogPages {
         let since = day("from")
         let until = day("to").map { $0.addingTimeInterval(86_400) }
         var actor: UUID?
-        if let text = page.query("actor") {
+        if let text = filters.text("actor") {
             actor = UUID(uuidString: text.trimmingCharacters(in: .whitespaces))
             if actor == nil { errors.append(page.t("admin_audit_actor_invalid")) }
         }
         var before: Int?
-        if let text = page.query("before") {
+        if let text = filters.text("before") {
             before = Int(text)
             if before == nil { errors.append(page.t("admin_filter_invalid")) }
         }
-        let action = page.query("action")?.trimmingCharacters(in: .whitespaces)
-        let target = page.query("target")?.trimmingCharacters(in: .whitespaces)
+        let action = filters.text("action")
+        let target = filters.text("target")
         let filter = AuditLog.Filter(
-            actor: actor, target: target?.isEmpty == false ? target : nil, since: since, until: until, before: before,
-            limit: Self.auditPageSize, actionPrefix: action?.isEmpty == false ? action : nil
+            actor: actor, target: target, since: since, until: until, before: before,
+            limit: Self.auditPageSize, actionPrefix: action
         )
         let entries = errors.isEmpty ? try await audit.entries(filter) : []
         var next: String?
         if entries.count == Self.auditPageSize, let last = entries.last {
             var components = URLComponents()
             components.queryItems = ["action", "actor", "target", "from", "to"].compactMap { name in
-                page.query(name).map { URLQueryItem(name: name, value: $0) }
+                filters.text(name).map { URLQueryItem(name: name, value: $0) }
             } + [URLQueryItem(name: "before", value: String(last.position))]
-            next = "/web/admin/audit?" + (components.percentEncodedQuery ?? "")
+            next = "/web/admin/audit?" + plusEncoded(components)
         }
         return page.page("admin-audit", title: page.t("admin_audit_title"), status: errors.isEmpty ? .ok : .unprocessableContent, presentValues([
             "error": errors.first,
-            "action": action ?? "", "actor": page.query("actor") ?? "", "target": target ?? "",
-            "from": page.query("from") ?? "", "to": page.query("to") ?? "",
+            "action": action ?? "", "actor": filters.text("actor") ?? "", "target": target ?? "",
+            "from": filters.text("from") ?? "", "to": filters.text("to") ?? "",
             "entries": entries.map { entry in
                 [
                     "when": page.date(entry.occurredAt), "actor": entry.actorId?.uuidString.lowercased() ?? "",

@@ -67,15 +67,16 @@ enum AdminPages {
     /// Accounts matching the search (`q`, `role`, `status`), a hundred a page after `after`.
     static func accountList(_ page: WebRequest, accounts: Accounts) async throws -> Response {
         let actor = try page.requireActor()
-        let role = page.query("role")
-        let status = page.query("status")
+        let filters = page.getForm
+        let role = filters.text("role")
+        let status = filters.text("status")
         let parsedRole = role.flatMap(Role.init(rawValue:))
         let parsedStatus = status.flatMap(AccountStatus.init(rawValue:))
         var error: String?
         if (role != nil && parsedRole == nil) || (status != nil && parsedStatus == nil) { error = page.t("admin_filter_invalid") }
-        let query = page.query("q")?.trimmingCharacters(in: .whitespaces)
+        let query = filters.text("q")
         let found = error != nil ? [] : try await accounts.listAccounts(
-            search: query?.isEmpty == false ? query : nil, role: parsedRole, status: parsedStatus, after: page.query("after"), by: actor
+            search: query, role: parsedRole, status: parsedStatus, after: filters.text("after"), by: actor
         )
         var next: String?
         if found.count == 100, let last = found.last {
@@ -83,7 +84,7 @@ enum AdminPages {
             components.queryItems = [("q", query), ("role", role), ("status", status), ("after", last.email)].compactMap { name, value in
                 value.map { URLQueryItem(name: name, value: $0) }
             }
-            next = "/web/admin/accounts?" + (components.percentEncodedQuery ?? "")
+            next = "/web/admin/accounts?" + plusEncoded(components)
         }
         return page.page("admin-accounts", title: page.t("admin_accounts_title"), status: error == nil ? .ok : .unprocessableContent, presentValues([
             "error": error, "q": query ?? "",
@@ -136,4 +137,17 @@ enum AdminPages {
 /// Page data without its absent values: Mustache would write an absent optional as "nil".
 func presentValues(_ data: [String: Any?]) -> [String: Any] {
     data.compactMapValues { $0 }
+}
+
+/// A query string whose `+` signs survive being read as a form (where `+` is a space).
+func plusEncoded(_ components: URLComponents) -> String {
+    (components.percentEncodedQuery ?? "").replacing("+", with: "%2B")
+}
+
+extension WebRequest {
+    /// The query string read as a browser submits a GET form: `+` is a space (`query(_:)`
+    /// reads it literally, so "Amina Example" would be searched as "Amina+Example").
+    var getForm: WebForm {
+        WebForm(urlencoded: self.request.uri.query ?? "") ?? .empty
+    }
 }
