@@ -22,6 +22,8 @@ public enum WebInterface {
             + SessionPages.routes(services: services)
             + HomePages.routes(services: services)
             + ForumPages.routes(services: services) + TopicPages.routes(services: services) + PostPages.routes(services: services)
+            + ModerationPages.routes(services: services) + AdminPages.routes(services: services) + AdminLogPages.routes(services: services)
+            + AdminDirectoryPages.routes(services: services) + AdminCategoryPages.routes(services: services)
     }
 
     /// Registers `routes` on `router`, each behind its audience, form reading and anti-CSRF check.
@@ -124,7 +126,8 @@ public enum WebInterface {
             request.context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
             problem = Problem(.internalError)
         }
-        let slug = problem.type.split(separator: "/").last.map(String.init) ?? ""
+        // Types are `urn:haven:problem:<slug>`.
+        let slug = problem.type.split(whereSeparator: { $0 == ":" || $0 == "/" }).last.map(String.init) ?? ""
         let strings = WebRenderer.catalogue.strings["en"] ?? [:]
         let key = ["problem_" + slug.replacing("-", with: "_"), "error_\(problem.status)"].first { strings[$0] != nil } ?? "error_generic"
         var response = request.page(
