@@ -37,7 +37,8 @@ public struct WebRenderer: Sendable {
     }
 
     func render(_ template: String, title: String, request: WebRequest, data: [String: Any], status: HTTPResponse.Status) -> Response {
-        var context = data
+        // An absent optional (`value as Any`) would be written as "nil" and open its section.
+        var context = data.filter { !Self.isAbsent($0.value) }
         let language = request.language
         context["lang"] = language.code
         context["dir"] = language.isRightToLeft ? "rtl" : "ltr"
@@ -63,6 +64,12 @@ public struct WebRenderer: Sendable {
         headers[.crossOriginOpenerPolicy] = "same-origin"
         headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Whether `value` is an optional holding nothing.
+    static func isAbsent(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional && mirror.children.isEmpty
     }
 
     /// The main navigation: what this member may open.
