@@ -78,6 +78,7 @@ public struct WebRenderer: Sendable {
         var items: [(String, String)] = [("/web/", "nav_home")]
         if Access.decide(actor, .readModerationQueue) == .allow { items.append(("/web/moderation", "nav_moderation")) }
         if Access.decide(actor, .listAccounts) == .allow { items.append(("/web/admin", "nav_admin")) }
+        items.append(("/web/account", "nav_account"))
         let path = request.request.uri.path
         return items.map { href, key in
             ["href": href, "label": request.t(key), "current": href == path]
