@@ -42,7 +42,7 @@ import Testing
     static let administrators = row(.refused, [.anonymous: .signIn, .administrator: .allowed])
 
     /// The rows, by route key; each page area adds its table.
-    static let expectations: [String: Row] = core.merging(forums) { $1 }.merging(admin) { $1 }
+    static let expectations: [String: Row] = core.merging(forums) { $1 }.merging(admin) { $1 }.merging(account) { $1 }
 
     static let core: [String: Row] = [
         "get /web/sign-in": everyone, "post /web/sign-in": everyone, "post /web/sign-in/code": everyone,
@@ -67,6 +67,7 @@ import Testing
         )
         ids["{organisationId}"] = proposed.json["id"] as? String
         ids["{version}"] = "1"
+        ids.merge(try await Self.accountFixtures(server, bystander: bystander)) { $1 }
         return Fixtures(ids: ids)
     }
 

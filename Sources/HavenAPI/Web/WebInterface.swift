@@ -24,6 +24,7 @@ public enum WebInterface {
             + ForumPages.routes(services: services) + TopicPages.routes(services: services) + PostPages.routes(services: services)
             + ModerationPages.routes(services: services) + AdminPages.routes(services: services) + AdminLogPages.routes(services: services)
             + AdminDirectoryPages.routes(services: services) + AdminCategoryPages.routes(services: services)
+            + AccountPages.routes(services: services)
     }
 
     /// Registers `routes` on `router`, each behind its audience, form reading and anti-CSRF check.

@@ -37,7 +37,8 @@ public struct WebRenderer: Sendable {
     }
 
     func render(_ template: String, title: String, request: WebRequest, data: [String: Any], status: HTTPResponse.Status) -> Response {
-        var context = data
+        // An absent optional (`value as Any`) would be written as "nil" and open its section.
+        var context = data.filter { !Self.isAbsent($0.value) }
         let language = request.language
         context["lang"] = language.code
         context["dir"] = language.isRightToLeft ? "rtl" : "ltr"
@@ -65,12 +66,19 @@ public struct WebRenderer: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// Whether `value` is an optional holding nothing.
+    static func isAbsent(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional && mirror.children.isEmpty
+    }
+
     /// The main navigation: what this member may open.
     static func navigation(for actor: Actor, request: WebRequest) -> [[String: Any]] {
         // Each page area adds its entry here when its pages exist.
         var items: [(String, String)] = [("/web/", "nav_home")]
         if Access.decide(actor, .readModerationQueue) == .allow { items.append(("/web/moderation", "nav_moderation")) }
         if Access.decide(actor, .listAccounts) == .allow { items.append(("/web/admin", "nav_admin")) }
+        items.append(("/web/account", "nav_account"))
         let path = request.request.uri.path
         return items.map { href, key in
             ["href": href, "label": request.t(key), "current": href == path]

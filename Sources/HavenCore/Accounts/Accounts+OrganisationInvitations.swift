@@ -100,7 +100,7 @@ extension Accounts {
             body: """
                 You have been invited to join Haven. Accept the invitation within 7 days at:
 
-                \(self.configuration.publicURL)/invitations/accept#\(token.text)
+                \(self.configuration.publicURL)/web/invitations/accept#\(token.text)
 
                 If you did not expect this, ignore this message.
                 """,
@@ -123,6 +123,12 @@ extension Accounts {
             let (id, name, organisations) = try row.decode((UUID, String?, [UUID]).self)
             return DirectoryEntry(accountId: id, displayName: name, organisations: organisations)
         }
+    }
+
+    /// Whether the actor is listed in the member directory.
+    public func isDirectoryVisible(_ actor: Actor) async throws -> Bool {
+        try await self.pool.query("SELECT directory_visible FROM accounts WHERE id = \(actor.accountID)")
+            .first?.decode(column: 0, as: Bool.self) ?? false
     }
 
     /// Opts the actor in or out of the member directory.

@@ -29,7 +29,7 @@ extension Accounts {
                 body: """
                     Someone asked to reset the password of your Haven account. The link works once, for 30 minutes:
 
-                    \(self.configuration.publicURL)/password-reset#\(token.text)
+                    \(self.configuration.publicURL)/web/password/reset#\(token.text)
 
                     If it was not you, ignore this message; your password stays as it is.
                     """,

@@ -145,6 +145,17 @@ extension Accounts {
         }
     }
 
+    /// Ends every session of the actor, this one included ("sign out everywhere"); API tokens
+    /// stay (they are revoked one by one).
+    public func signOutEverywhere(_ actor: Actor) async throws {
+        try await self.pool.withTransaction { connection in
+            try await connection.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(actor.accountID) AND revoked_at IS NULL")
+            try await self.audit.record(
+                AuditEvent(actor: actor.accountID, action: "session.sign-out-everywhere", target: "account:\(actor.accountID)"), on: connection
+            )
+        }
+    }
+
     /// Throws `.reauthenticationRequired` unless the password was entered in this session within
     /// the re-authentication window. API tokens cannot do what needs it.
     public func requireRecentAuthentication(_ actor: Actor) async throws {

@@ -37,6 +37,17 @@ extension Accounts {
         )
     }
 
+    /// The enrolment begun and not yet confirmed, to show again (a page reloaded, a code
+    /// mistyped); nil when there is none. Needs a recent password entry, as beginning does.
+    public func pendingTOTPEnrolment(_ actor: Actor) async throws -> TOTPEnrolment? {
+        try await self.requireRecentAuthentication(actor)
+        guard !actor.twoFactorEnabled, let secret = try await self.totpSecret(accountID: actor.accountID, enabled: false) else { return nil }
+        return TOTPEnrolment(
+            secret: Base32.encode(secret),
+            uri: TOTP.provisioningURI(secret: secret, account: actor.email, issuer: self.configuration.issuer)
+        )
+    }
+
     /// Confirms enrolment with a first code; turns TOTP on and returns ten single-use recovery
     /// codes, shown once and stored hashed.
     public func confirmTOTP(_ actor: Actor, code: String, client: ClientInfo) async throws -> [String] {
@@ -94,6 +105,28 @@ extension Accounts {
                 on: connection
             )
         }
+    }
+
+    /// Replaces the recovery codes with ten new ones (password and a current code required):
+    /// the old ones stop working. Returns the new codes, shown once and stored hashed.
+    public func regenerateRecoveryCodes(_ actor: Actor, password: String, secondFactor: SecondFactor, client: ClientInfo) async throws -> [String] {
+        guard actor.twoFactorEnabled else { throw AccountError.invalidInput("Two-factor authentication is off.") }
+        try await self.verifyPassword(of: actor, password: password, secondFactor: secondFactor, client: client)
+        let codes = (0..<Self.recoveryCodeCount).map { _ in Self.makeRecoveryCode() }
+        try await self.pool.withTransaction { connection in
+            try await connection.execute("DELETE FROM recovery_codes WHERE account_id = \(actor.accountID)")
+            for code in codes {
+                try await connection.execute(
+                    "INSERT INTO recovery_codes (account_id, code_hash) VALUES (\(actor.accountID), \(Self.recoveryDigest(code)))"
+                )
+            }
+            try await self.notifySecurityEvent(.twoFactorChanged, account: actor.accountID, on: connection)
+            try await self.audit.record(
+                AuditEvent(actor: actor.accountID, action: "two-factor.recovery-codes", target: "account:\(actor.accountID)", addressPrefix: client.addressPrefix),
+                on: connection
+            )
+        }
+        return codes
     }
 
     /// Accepts a TOTP code (each 30-second code once) or an unused recovery code.

@@ -24,6 +24,15 @@
         if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
+    // A mailed link carries its token after "#" (never sent to the server): put it in the
+    // form's token field, and take it out of the address so it stays out of the history.
+    var token = document.querySelector("input[data-token-from-link]");
+    if (token && window.location.hash.length > 1 && token.value === "") {
+      token.value = decodeURIComponent(window.location.hash.slice(1));
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      }
+    }
     // A button is disabled once its form is sent, so a slow connection does not send it twice.
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
