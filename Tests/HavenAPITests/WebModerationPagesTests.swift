@@ -45,6 +45,7 @@ import Testing
                 #expect(queue.text.contains("<article class=\"queued\" id=\"queued-post-\(post)\">"))
                 #expect(queue.text.contains("Youth mentoring") && queue.text.contains("Amina"))
                 #expect(queue.text.contains("<em>mentoring</em>"), "the sanitised html is shown")
+                #expect(queue.text.contains("<div class=\"body\" lang=\"en\">"), "what members wrote carries its language")
                 #expect(!queue.text.contains("<title>Youth"), "no topic title in the page title")
 
                 let approved = try await moderator.submit("/web/moderation/posts/\(post)/decision", [("decision", "approve"), ("reason", "")], from: queue)
