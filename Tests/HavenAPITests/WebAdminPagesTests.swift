@@ -271,4 +271,23 @@ import Testing
             }
         }
     }
+
+    @Test func theAuditLogIsPagedNewestFirst() async throws {
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: WebModerationPagesTests.accounts()) { server in
+                _ = try await server.signUp(email: "admin@haven.test", role: .administrator)
+                for number in 1...60 {
+                    try await server.services.audit.record(AuditEvent(actor: nil, action: "test.paging", target: "item:\(number)"))
+                }
+                let admin = try await Self.browser(server, "admin@haven.test")
+                let first = try await admin.get("/web/admin/audit?action=test.")
+                #expect(first.text.contains("<code>item:60</code>") && !first.text.contains("<code>item:10</code>"))
+                let next = try #require(WebClient.attribute("href", ofFirst: "before=", in: first.text))
+                #expect(next.contains("action=test."), "the filters are kept")
+                let second = try await admin.get(next)
+                #expect(second.text.contains("<code>item:10</code>") && !second.text.contains("<code>item:60</code>"))
+                #expect(!second.text.contains("before="), "the last page has no next link")
+            }
+        }
+    }
 }

@@ -45,6 +45,7 @@ import Testing
                 #expect(queue.text.contains("<article class=\"queued\" id=\"queued-post-\(post)\">"))
                 #expect(queue.text.contains("Youth mentoring") && queue.text.contains("Amina"))
                 #expect(queue.text.contains("<em>mentoring</em>"), "the sanitised html is shown")
+                #expect(queue.text.contains("<div class=\"body\" lang=\"en\">"), "what members wrote carries its language")
                 #expect(!queue.text.contains("<title>Youth"), "no topic title in the page title")
 
                 let approved = try await moderator.submit("/web/moderation/posts/\(post)/decision", [("decision", "approve"), ("reason", "")], from: queue)
@@ -179,6 +180,29 @@ import Testing
                 let state = try await server.services.pool.query("SELECT state FROM forum_posts WHERE id = \(postID)").first?.decode(column: 0, as: String.self)
                 #expect(state == "hidden")
                 #expect(try await moderator.submit(path, [("resolution", "dismissed")], from: queue).status == 409)
+            }
+        }
+    }
+
+    @Test func theQueueIsPagedWithHavenCoresCursors() async throws {
+        var forums = ModerationTests.moderated()
+        forums.pageSize = 1
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: Self.accounts(), forums: forums) { server in
+                _ = try await server.signUp(email: "moderator@haven.test", role: .moderator)
+                let amina = try await server.signUp(email: "amina@example.org")
+                let omar = try await server.signUp(email: "omar@example.org")
+                let category = try await server.category("preventing-violent-extremism")
+                let first = try await amina.startTopic(in: category, title: "First", body: "One").post.lowercased()
+                let second = try await omar.startTopic(in: category, title: "Second", body: "Two").post.lowercased()
+                let moderator = try await Self.browser(server, "moderator@haven.test")
+                let page = try await moderator.get("/web/moderation")
+                #expect(page.text.contains("queued-post-\(first)") && !page.text.contains("queued-post-\(second)"))
+                let next = try #require(WebClient.attribute("href", ofFirst: "after_post=", in: page.text))
+                let following = try await moderator.get(next)
+                #expect(following.status == 200)
+                #expect(following.text.contains("queued-post-\(second)") && !following.text.contains("queued-post-\(first)"))
+                #expect(try await moderator.get("/web/moderation?after_post=abc").status == 200, "a cursor that is not one starts over")
             }
         }
     }

@@ -20,7 +20,7 @@ extension Forums {
             """
             SELECT p.seq, p.id, p.topic_id, t.title, p.category_id,
                    CASE WHEN c.pseudonymous THEN NULL ELSE p.author_id END, CASE WHEN c.pseudonymous THEN ps.pseudonym ELSE a.display_name END,
-                   p.is_first, p.source, p.html, p.version, p.created_at
+                   p.is_first, p.source, p.html, p.version, p.created_at, t.language
             FROM forum_posts p JOIN forum_topics t ON t.id = p.topic_id JOIN forum_categories c ON c.id = p.category_id
             LEFT JOIN accounts a ON a.id = p.author_id
             LEFT JOIN forum_pseudonyms ps ON ps.topic_id = p.topic_id AND ps.account_id = p.author_id
@@ -29,26 +29,26 @@ extension Forums {
             """
         )
         let posts = try postRows.map { row in
-            let (seq, id, topic, title, category, author, name, first, source, html, version, created) =
-                try row.decode((Int, UUID, UUID, String, UUID, UUID?, String?, Bool, String, String, Int32, Date).self)
+            let (seq, id, topic, title, category, author, name, first, source, html, version, created, language) =
+                try row.decode((Int, UUID, UUID, String, UUID, UUID?, String?, Bool, String, String, Int32, Date, String).self)
             return (seq, ModerationQueue.PendingPost(
-                postId: id, topicId: topic, topicTitle: title, categoryId: category, authorId: author, authorName: name, newTopic: first,
+                postId: id, topicId: topic, topicTitle: title, topicLanguage: language, categoryId: category, authorId: author, authorName: name, newTopic: first,
                 source: source, html: html, version: Int(version), createdAt: created
             ))
         }
         let flagRows = try await self.pool.query(
             """
-            SELECT f.seq, f.id, f.post_id, p.topic_id, t.title, f.reason, f.note, p.html, p.state, f.created_at
+            SELECT f.seq, f.id, f.post_id, p.topic_id, t.title, f.reason, f.note, p.html, p.state, f.created_at, t.language
             FROM forum_flags f JOIN forum_posts p ON p.id = f.post_id JOIN forum_topics t ON t.id = p.topic_id
             WHERE f.resolved_at IS NULL AND p.category_id = ANY(\(moderated)) AND f.seq > \(flagCursor ?? 0)
             ORDER BY f.seq LIMIT \(limit + 1)
             """
         )
         let flags = try flagRows.map { row in
-            let (seq, id, post, topic, title, reason, note, html, state, created) =
-                try row.decode((Int, UUID, UUID, UUID, String, String, String, String, String, Date).self)
+            let (seq, id, post, topic, title, reason, note, html, state, created, language) =
+                try row.decode((Int, UUID, UUID, UUID, String, String, String, String, String, Date, String).self)
             return (seq, ModerationQueue.OpenFlag(
-                flagId: id, postId: post, topicId: topic, topicTitle: title, reason: reason, note: note, postHtml: html,
+                flagId: id, postId: post, topicId: topic, topicTitle: title, topicLanguage: language, reason: reason, note: note, postHtml: html,
                 postState: PostState(rawValue: state) ?? .hidden, flaggedAt: created
             ))
         }

@@ -13,6 +13,8 @@ public struct ModerationQueue: Sendable, Codable, Equatable {
         public var postId: UUID
         public var topicId: UUID
         public var topicTitle: String
+        /// The topic's language (its title and posts are marked with it on pages).
+        public var topicLanguage: String
         public var categoryId: UUID
         public var authorId: UUID?
         public var authorName: String?
@@ -29,6 +31,7 @@ public struct ModerationQueue: Sendable, Codable, Equatable {
         public var postId: UUID
         public var topicId: UUID
         public var topicTitle: String
+        public var topicLanguage: String
         public var reason: String
         public var note: String
         public var postHtml: String

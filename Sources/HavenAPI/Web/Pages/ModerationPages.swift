@@ -82,7 +82,7 @@ enum ModerationPages {
         }
         let posts: [[String: Any]] = queue.posts.map { post in
             [
-                "postId": id(post.postId), "topicId": id(post.topicId), "topicTitle": post.topicTitle,
+                "postId": id(post.postId), "topicId": id(post.topicId), "topicTitle": post.topicTitle, "language": post.topicLanguage,
                 "author": post.authorName ?? page.t("mod_author_unknown"), "html": post.html, "when": page.date(post.createdAt),
                 "kind": page.t(post.newTopic ? "mod_kind_topic" : "mod_kind_reply"),
             ]
@@ -91,6 +91,7 @@ enum ModerationPages {
             let version = submission.version
             return [
                 "documentId": id(submission.documentId), "version": String(version.version), "title": page.localized(submission.titles),
+                "titleLanguage": [page.language.code, "en"].first { submission.titles[$0] != nil } ?? submission.titles.keys.sorted().first ?? "",
                 "filename": version.filename, "type": version.mediaType, "size": page.number(Int(version.size)),
                 "when": page.date(version.createdAt),
             ]
@@ -98,6 +99,7 @@ enum ModerationPages {
         let flags: [[String: Any]] = queue.flags.map { flag in
             [
                 "flagId": id(flag.flagId), "postId": id(flag.postId), "topicId": id(flag.topicId), "topicTitle": flag.topicTitle,
+                "language": flag.topicLanguage,
                 "reason": page.t("mod_flag_reason_" + flag.reason.replacing("-", with: "_")), "note": flag.note, "html": flag.postHtml,
                 "when": page.date(flag.flaggedAt),
             ]
