@@ -30,10 +30,16 @@ public struct WebRequest: Sendable {
         return id
     }
 
-    /// A query parameter, if present and not empty.
+    /// A query parameter, if present and not empty, read as a browser sends a GET form (`+` is
+    /// a space).
     public func query(_ name: String) -> String? {
-        guard let value = self.request.uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard let value = self.getForm[name], !value.isEmpty else { return nil }
         return value
+    }
+
+    /// The query string as a submitted GET form.
+    var getForm: WebForm {
+        WebForm(urlencoded: self.request.uri.query ?? "") ?? .empty
     }
 
     /// The client, for sign-in and audit.

@@ -144,10 +144,3 @@ func plusEncoded(_ components: URLComponents) -> String {
     (components.percentEncodedQuery ?? "").replacing("+", with: "%2B")
 }
 
-extension WebRequest {
-    /// The query string read as a browser submits a GET form: `+` is a space (`query(_:)`
-    /// reads it literally, so "Amina Example" would be searched as "Amina+Example").
-    var getForm: WebForm {
-        WebForm(urlencoded: self.request.uri.query ?? "") ?? .empty
-    }
-}
