@@ -42,7 +42,7 @@ import Testing
     static let administrators = row(.refused, [.anonymous: .signIn, .administrator: .allowed])
 
     /// The rows, by route key; each page area adds its table.
-    static let expectations: [String: Row] = core
+    static let expectations: [String: Row] = core.merging(documents) { $1 }
 
     static let core: [String: Row] = [
         "get /web/sign-in": everyone, "post /web/sign-in": everyone, "post /web/sign-in/code": everyone,
@@ -57,7 +57,9 @@ import Testing
 
     /// Ids to put in a route's `{…}` parameters: each area adds what its routes need.
     static func makeFixtures(_ server: TestServer, member: UUID, bystander: UUID) async throws -> Fixtures {
-        Fixtures(ids: ["{accountId}": bystander.uuidString.lowercased()])
+        var ids = ["{accountId}": bystander.uuidString.lowercased()]
+        ids.merge(try await self.documentFixtures(server)) { $1 }
+        return Fixtures(ids: ids)
     }
 
     static func path(_ template: String, _ fixtures: Fixtures) -> String {

@@ -21,6 +21,7 @@ public enum WebInterface {
         WebAssets.routes
             + SessionPages.routes(services: services)
             + HomePages.routes(services: services)
+            + DocumentPages.routes(services: services) + SearchPages.routes(services: services) + NotificationPages.routes(services: services)
     }
 
     /// Registers `routes` on `router`, each behind its audience, form reading and anti-CSRF check.

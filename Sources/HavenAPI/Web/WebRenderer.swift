@@ -69,6 +69,7 @@ public struct WebRenderer: Sendable {
     static func navigation(for actor: Actor, request: WebRequest) -> [[String: Any]] {
         // Each page area adds its entry here when its pages exist.
         let items: [(String, String)] = [("/web/", "nav_home")]
+            + [("/web/documents", "nav_documents"), ("/web/search", "nav_search"), ("/web/notifications", "nav_notifications")]
         let path = request.request.uri.path
         return items.map { href, key in
             ["href": href, "label": request.t(key), "current": href == path]
