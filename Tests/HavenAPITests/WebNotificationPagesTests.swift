@@ -97,3 +97,18 @@ import Testing
         }
     }
 }
+
+extension WebNotificationPagesTests {
+    /// A kind HavenCore gains without its sentence would show as a bare catalogue key.
+    @Test func everyNotificationKindHasASentenceAndAPreferenceLabel() {
+        let english = WebCatalogue.embedded.strings["en"] ?? [:]
+        for kind in NotificationKind.allCases {
+            let name = kind.rawValue.replacing("-", with: "_")
+            #expect(english["notif_kind_" + name] != nil, "no sentence for \(kind.rawValue)")
+            #expect(english["notif_pref_" + name] != nil, "no preference label for \(kind.rawValue)")
+        }
+        for delivery in NotificationDelivery.allCases {
+            #expect(english["notif_delivery_" + delivery.rawValue.replacing("-", with: "_")] != nil, "no label for \(delivery.rawValue)")
+        }
+    }
+}

@@ -181,6 +181,8 @@ enum DocumentPages {
         var row: [String: Any] = [
             "id": document.id.uuidString.lowercased(), "docTitle": page.localized(document.titles),
             "titleLang": self.chosenLanguage(document.titles, page: page), "language": document.language,
+            // The six are named in themselves (as in the language switcher); any other tag as it is.
+            "languageName": WebLanguage.all.first { $0.code == document.language }?.name ?? document.language,
             "when": page.date(document.createdAt),
         ]
         if let latest = document.latest {
