@@ -209,6 +209,38 @@ import Testing
         }
     }
 
+    @Test func staffUploadsArePublishedAtOnceAndModeratorsAreToldOfPendingOnes() async throws {
+        var accounts = lenientAccounts()
+        accounts.requireSecondFactorForStaff = false
+        try await TestDatabase.with { database in
+            try await TestServer.with(database: database, accounts: accounts, forums: lenientForums()) { server in
+                _ = try await server.signUp(email: "moderator@haven.test", role: .moderator)
+                _ = try await server.signUp(email: "writer@example.org")
+                let moderator = try await Self.signedIn(server, "moderator@haven.test")
+                let published = try await Self.upload(moderator, title: "Code of conduct", data: Data("Be kind.\n".utf8))
+                #expect(published.status == 303, "\(published.text)")
+                let location = try #require(published.header("Location"))
+                #expect(location.hasSuffix("?done=document-uploaded"), "\(location)")
+                let page = try await moderator.get(location)
+                #expect(page.text.contains("The document is uploaded and published.") && page.text.contains("Published"))
+
+                let writer = try await Self.signedIn(server, "writer@example.org")
+                let pending = try await Self.upload(writer, title: "Draft report", data: Data("Draft.\n".utf8))
+                #expect(pending.header("Location")?.hasSuffix("?done=document-pending") == true)
+                let inbox = try await moderator.get("/web/notifications")
+                #expect(inbox.text.contains("Something is waiting in the moderation queue."))
+                #expect(inbox.text.contains("href=\"/web/moderation\""))
+
+                // In Arabic the library reads right to left, in Arabic.
+                let switched = try await writer.submit("/web/language", [("lang", "ar"), ("next", "/web/documents")], from: try await writer.get("/web/documents"))
+                #expect(switched.status == 303)
+                let arabic = try await writer.get("/web/documents")
+                #expect(arabic.text.contains("dir=\"rtl\"") && arabic.text.contains("رفع مستند"))
+                #expect(arabic.text.contains("Code of conduct") && arabic.text.contains("Draft report"))
+            }
+        }
+    }
+
     @Test(.enabled(if: TestClamd.isInstalled, "clamd is not installed here; the scan is not tested"))
     func anInfectedFileIsRefusedWithAMessage() async throws {
         let clamd = try await TestClamd.start()
