@@ -107,6 +107,11 @@ import Testing
                 #expect(tooLarge.status == 413, "\(tooLarge.text)")
                 #expect(tooLarge.text.contains("The file is larger than allowed (4 KB)."), "\(tooLarge.text)")
 
+                // Past 1 MiB the rest of the body is not read; the page still goes out.
+                let huge = try await Self.upload(web, title: "Huge", data: Data(repeating: 0x61, count: 3 << 20))
+                #expect(huge.status == 413, "\(huge.text)")
+                #expect(huge.text.contains("The file is larger than allowed (4 KB)."))
+
                 let html = try DocumentFixtures.data("page.html")
                 let refused = try await Self.upload(web, title: "A page", filename: "page.pdf", data: html)
                 #expect(refused.status == 415, "\(refused.text)")
