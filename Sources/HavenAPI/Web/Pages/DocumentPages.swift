@@ -160,8 +160,10 @@ enum DocumentPages {
         let idText = id.uuidString.lowercased()
         var data = self.summary(document, page: page)
         data["space"] = self.spaceLabel(document, names: names, page: page)
-        data["description"] = page.localized(document.descriptions)
-        data["descriptionLang"] = self.chosenLanguage(document.descriptions, page: page)
+        if !document.descriptions.isEmpty {
+            data["description"] = page.localized(document.descriptions)
+            data["descriptionLang"] = self.chosenLanguage(document.descriptions, page: page)
+        }
         data["versions"] = versions.sorted { $0.version > $1.version }.map { version in
             var row: [String: Any] = [
                 "number": page.number(version.version), "when": page.date(version.createdAt), "size": self.size(version.size, page: page),
