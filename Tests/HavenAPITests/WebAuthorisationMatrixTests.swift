@@ -42,7 +42,7 @@ import Testing
     static let administrators = row(.refused, [.anonymous: .signIn, .administrator: .allowed])
 
     /// The rows, by route key; each page area adds its table.
-    static let expectations: [String: Row] = core.merging(documents) { $1 }
+    static let expectations: [String: Row] = core.merging(forums) { $1 }.merging(admin) { $1 }.merging(documents) { $1 }
 
     static let core: [String: Row] = [
         "get /web/sign-in": everyone, "post /web/sign-in": everyone, "post /web/sign-in/code": everyone,
@@ -58,6 +58,15 @@ import Testing
     /// Ids to put in a route's `{…}` parameters: each area adds what its routes need.
     static func makeFixtures(_ server: TestServer, member: UUID, bystander: UUID) async throws -> Fixtures {
         var ids = ["{accountId}": bystander.uuidString.lowercased()]
+        ids.merge(try await self.forumFixtures(server, bystander: bystander)) { $1 }
+        // Administration: a proposed organisation to approve and suspend; "{version}" is a
+        // document version number (the documents' ids come from their area).
+        let founder = try await server.signUp(email: "founder@example.org")
+        let proposed = try await founder.send(
+            "POST", "/organisations", json: ["names": ["en": "Voices"], "country": "iq", "kind": "other", "thematic_areas": ["human-rights"], "profile": ""]
+        )
+        ids["{organisationId}"] = proposed.json["id"] as? String
+        ids["{version}"] = "1"
         ids.merge(try await self.documentFixtures(server)) { $1 }
         return Fixtures(ids: ids)
     }

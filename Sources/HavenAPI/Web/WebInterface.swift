@@ -21,6 +21,9 @@ public enum WebInterface {
         WebAssets.routes
             + SessionPages.routes(services: services)
             + HomePages.routes(services: services)
+            + ForumPages.routes(services: services) + TopicPages.routes(services: services) + PostPages.routes(services: services)
+            + ModerationPages.routes(services: services) + AdminPages.routes(services: services) + AdminLogPages.routes(services: services)
+            + AdminDirectoryPages.routes(services: services) + AdminCategoryPages.routes(services: services)
             + DocumentPages.routes(services: services) + SearchPages.routes(services: services) + NotificationPages.routes(services: services)
     }
 
@@ -124,7 +127,8 @@ public enum WebInterface {
             request.context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
             problem = Problem(.internalError)
         }
-        let slug = problem.type.split(separator: "/").last.map(String.init) ?? ""
+        // Types are `urn:haven:problem:<slug>`.
+        let slug = problem.type.split(whereSeparator: { $0 == ":" || $0 == "/" }).last.map(String.init) ?? ""
         let strings = WebRenderer.catalogue.strings["en"] ?? [:]
         let key = ["problem_" + slug.replacing("-", with: "_"), "error_\(problem.status)"].first { strings[$0] != nil } ?? "error_generic"
         var response = request.page(

@@ -68,8 +68,10 @@ public struct WebRenderer: Sendable {
     /// The main navigation: what this member may open.
     static func navigation(for actor: Actor, request: WebRequest) -> [[String: Any]] {
         // Each page area adds its entry here when its pages exist.
-        let items: [(String, String)] = [("/web/", "nav_home")]
+        var items: [(String, String)] = [("/web/", "nav_home")]
             + [("/web/documents", "nav_documents"), ("/web/search", "nav_search"), ("/web/notifications", "nav_notifications")]
+        if Access.decide(actor, .readModerationQueue) == .allow { items.append(("/web/moderation", "nav_moderation")) }
+        if Access.decide(actor, .listAccounts) == .allow { items.append(("/web/admin", "nav_admin")) }
         let path = request.request.uri.path
         return items.map { href, key in
             ["href": href, "label": request.t(key), "current": href == path]

@@ -53,7 +53,8 @@ public enum Access {
         case .createAPIToken(let scopes):
             return scopes.allSatisfy { actor.role >= $0.minimumRole } ? .allow : .deny
         case .listAccounts, .readAccount, .inviteAccount, .manageInvitations, .changeRole, .disableAccount, .enableAccount,
-            .forceSignOut, .deleteAccount, .requestTwoFactorReset, .readAudit, .reviewOrganisation, .manageGroups:
+            .forceSignOut, .deleteAccount, .requestTwoFactorReset, .readAudit, .reviewOrganisation, .manageGroups,
+            .readMailOutbox:
             return administrator ? .allow : .deny
         case .approveTwoFactorReset(let requester):
             return administrator && requester != actor.accountID ? .allow : .deny

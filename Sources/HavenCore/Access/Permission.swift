@@ -25,6 +25,8 @@ public enum Permission: Sendable, Equatable {
     /// Approve someone else's request (never one's own; nil when the request is unknown).
     case approveTwoFactorReset(requestedBy: UUID?)
     case readAudit
+    /// The mail outbox's counts and recent messages (never their text).
+    case readMailOutbox
 
     // Organisations
     case proposeOrganisation

@@ -35,8 +35,12 @@ public struct AuditLog: Sendable {
 
     /// Filters for reading the log; keyset-paginated by position (newest first).
     public struct Filter: Sendable, Equatable {
+        /// Exactly this action.
         public var action: String?
+        /// Actions starting with this (`account.` for every account action).
+        public var actionPrefix: String?
         public var actor: UUID?
+        /// This target, letter case aside (ids are written in either case).
         public var target: String?
         public var since: Date?
         public var until: Date?
@@ -46,9 +50,10 @@ public struct AuditLog: Sendable {
 
         public init(
             action: String? = nil, actor: UUID? = nil, target: String? = nil, since: Date? = nil, until: Date? = nil,
-            before: Int? = nil, limit: Int = 100
+            before: Int? = nil, limit: Int = 100, actionPrefix: String? = nil
         ) {
             self.action = action
+            self.actionPrefix = actionPrefix
             self.actor = actor
             self.target = target
             self.since = since
@@ -66,8 +71,9 @@ public struct AuditLog: Sendable {
             SELECT position, id, occurred_at, actor_id, action, target, outcome, address_prefix, details::text
             FROM audit_log
             WHERE (\(filter.action)::text IS NULL OR action = \(filter.action))
+              AND (\(filter.actionPrefix)::text IS NULL OR starts_with(action, \(filter.actionPrefix)))
               AND (\(filter.actor)::uuid IS NULL OR actor_id = \(filter.actor))
-              AND (\(filter.target)::text IS NULL OR target = \(filter.target))
+              AND (\(filter.target)::text IS NULL OR lower(target) = lower(\(filter.target)))
               AND (\(filter.since)::timestamptz IS NULL OR occurred_at >= \(filter.since))
               AND (\(filter.until)::timestamptz IS NULL OR occurred_at < \(filter.until))
               AND (\(filter.before)::bigint IS NULL OR position < \(filter.before))
