@@ -89,6 +89,9 @@ public enum WebInterface {
                     newFormCookie: nil, services: services
                 )
             }
+            if request.method == .get, let actor, route.audience != .everyone {
+                page.unreadNotifications = try? await services.accounts.notifications.unreadCount(for: actor)
+            }
             return try await route.handler(page)
         } catch {
             return self.errorPage(error, request: page)

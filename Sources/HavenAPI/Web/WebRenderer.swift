@@ -73,8 +73,12 @@ public struct WebRenderer: Sendable {
         if Access.decide(actor, .readModerationQueue) == .allow { items.append(("/web/moderation", "nav_moderation")) }
         if Access.decide(actor, .listAccounts) == .allow { items.append(("/web/admin", "nav_admin")) }
         let path = request.request.uri.path
-        return items.map { href, key in
-            ["href": href, "label": request.t(key), "current": href == path]
+        return items.map { href, key -> [String: Any] in
+            var label = request.t(key)
+            if key == "nav_notifications", let unread = request.unreadNotifications, unread > 0 {
+                label = request.t("nav_notifications_unread", ["count": request.number(unread)])
+            }
+            return ["href": href, "label": label, "current": href == path]
         }
     }
 }
