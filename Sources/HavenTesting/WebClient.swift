@@ -36,6 +36,31 @@ public struct WebClient: Sendable {
         return try await self.probe.send("POST", path, headers: headers, body: Data(body.utf8), extraArguments: ["-b", self.jar, "-c", self.jar])
     }
 
+    /// POSTs a multipart form as a browser sends a file upload: the text `fields` in order (sent
+    /// as they are, never read as file references), then the `file` part (field name, file name
+    /// and bytes) last, with the cookie jar and a same-origin `Origin`. The form token goes in the
+    /// action's query, as the upload forms do: pass `path` with `?_csrf=…` (see `formToken`).
+    public func upload(
+        _ path: String, fields: [(String, String)], file: (field: String, filename: String, data: Data)?, headers extra: [String: String] = [:]
+    ) async throws -> HTTPProbe.Reply {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "web-upload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var arguments: [String] = []
+        for (name, value) in fields { arguments += ["--form-string", "\(name)=\(value)"] }
+        if let file {
+            let stored = folder.appending(path: "upload")
+            try file.data.write(to: stored)
+            arguments += ["-F", "\(file.field)=@\(stored.path);filename=\(file.filename)"]
+        }
+        var headers = self.headers.merging(extra) { $1 }
+        headers["Expect"] = ""
+        if headers["Origin"] == nil, let host = self.probe.baseURL.host(), let port = self.probe.baseURL.port {
+            headers["Origin"] = "https://\(host):\(port)"
+        }
+        return try await self.probe.send("POST", path, headers: headers, extraArguments: arguments + ["-b", self.jar, "-c", self.jar])
+    }
+
     /// Opens `page` and submits its form: GET then POST, as a person would.
     public func fill(_ pagePath: String, submitTo path: String, _ fields: [(String, String)]) async throws -> HTTPProbe.Reply {
         let page = try await self.get(pagePath)

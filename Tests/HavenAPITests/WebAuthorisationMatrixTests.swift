@@ -43,6 +43,7 @@ import Testing
 
     /// The rows, by route key; each page area adds its table.
     static let expectations: [String: Row] = core.merging(forums) { $1 }.merging(admin) { $1 }.merging(account) { $1 }
+        .merging(documents) { $1 }
 
     static let core: [String: Row] = [
         "get /web/sign-in": everyone, "post /web/sign-in": everyone, "post /web/sign-in/code": everyone,
@@ -68,6 +69,7 @@ import Testing
         ids["{organisationId}"] = proposed.json["id"] as? String
         ids["{version}"] = "1"
         ids.merge(try await Self.accountFixtures(server, bystander: bystander)) { $1 }
+        ids.merge(try await self.documentFixtures(server)) { $1 }
         return Fixtures(ids: ids)
     }
 

@@ -25,6 +25,7 @@ public enum WebInterface {
             + ModerationPages.routes(services: services) + AdminPages.routes(services: services) + AdminLogPages.routes(services: services)
             + AdminDirectoryPages.routes(services: services) + AdminCategoryPages.routes(services: services)
             + AccountPages.routes(services: services)
+            + DocumentPages.routes(services: services) + SearchPages.routes(services: services) + NotificationPages.routes(services: services)
     }
 
     /// Registers `routes` on `router`, each behind its audience, form reading and anti-CSRF check.
@@ -88,6 +89,9 @@ public enum WebInterface {
                     request: request, context: context, language: language, form: form, formToken: formToken,
                     newFormCookie: nil, services: services
                 )
+            }
+            if request.method == .get, let actor, route.audience != .everyone {
+                page.unreadNotifications = try? await services.accounts.notifications.unreadCount(for: actor)
             }
             return try await route.handler(page)
         } catch {

@@ -76,12 +76,17 @@ public struct WebRenderer: Sendable {
     static func navigation(for actor: Actor, request: WebRequest) -> [[String: Any]] {
         // Each page area adds its entry here when its pages exist.
         var items: [(String, String)] = [("/web/", "nav_home")]
+            + [("/web/documents", "nav_documents"), ("/web/search", "nav_search"), ("/web/notifications", "nav_notifications")]
         if Access.decide(actor, .readModerationQueue) == .allow { items.append(("/web/moderation", "nav_moderation")) }
         if Access.decide(actor, .listAccounts) == .allow { items.append(("/web/admin", "nav_admin")) }
         items.append(("/web/account", "nav_account"))
         let path = request.request.uri.path
-        return items.map { href, key in
-            ["href": href, "label": request.t(key), "current": href == path]
+        return items.map { href, key -> [String: Any] in
+            var label = request.t(key)
+            if key == "nav_notifications", let unread = request.unreadNotifications, unread > 0 {
+                label = request.t("nav_notifications_unread", ["count": request.number(unread)])
+            }
+            return ["href": href, "label": label, "current": href == path]
         }
     }
 }

@@ -15,6 +15,8 @@ public struct WebRequest: Sendable {
     /// A signed-out visitor's new form token, to be set as a cookie with the page.
     let newFormCookie: String?
     let services: HavenServices
+    /// The member's unread notifications, for the navigation (read for pages, not form targets).
+    var unreadNotifications: Int? = nil
 
     /// The signed-in member, if any.
     public var actor: Actor? { self.context.actor }
