@@ -136,6 +136,7 @@ import Testing
                 #expect(page.header("X-Frame-Options") == "DENY")
                 #expect(page.header("Cache-Control") == "no-store")
                 #expect(page.header("Cross-Origin-Opener-Policy") == "same-origin")
+                #expect(page.header("Referrer-Policy") == "same-origin", "no referrer leaves the site, and forms keep their Origin")
                 #expect(page.header("Permissions-Policy")?.contains("camera=()") == true)
                 #expect(page.header("Strict-Transport-Security") != nil)
                 #expect(page.text.matches(of: /<script(?![^>]*\bsrc=)/).isEmpty, "no inline script")

@@ -1,7 +1,8 @@
 import HTTPTypes
 import Hummingbird
 
-/// Adds headers every response carries: no MIME sniffing, no framing, no referrer, no caching of
+/// Adds headers every response carries: no MIME sniffing, no framing, no referrer (pages: none
+/// beyond the site, set by the web interface), no caching of
 /// private data, and a Content-Security-Policy that forbids everything an API response never needs;
 /// over HTTPS, HSTS too.
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -16,7 +17,9 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
-        response.headers[.referrerPolicy] = "no-referrer"
+        if response.headers[.referrerPolicy] == nil {
+            response.headers[.referrerPolicy] = "no-referrer"
+        }
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
         }

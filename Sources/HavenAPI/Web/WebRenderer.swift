@@ -62,6 +62,10 @@ public struct WebRenderer: Sendable {
         headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         headers[.contentLanguage] = language.code
         headers[.crossOriginOpenerPolicy] = "same-origin"
+        // Not `no-referrer`: with it, browsers send `Origin: null` with the page's own forms, and
+        // the cross-site check could no longer tell them from another site's. Other sites still
+        // learn nothing (no referrer leaves the origin).
+        headers[.referrerPolicy] = "same-origin"
         headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
