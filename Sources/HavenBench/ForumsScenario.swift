@@ -52,6 +52,11 @@ struct ForumsScenario {
         try Self.rotation(summary.topics.prefix(200).map { "/forums/topics/\($0.uuidString.lowercased())" }).write(
             toFile: pages, atomically: true, encoding: .utf8
         )
+        // The same topics as the web interface's pages.
+        let webPages = self.work.appending(path: "web-topics.lua").path
+        try Self.rotation(summary.topics.prefix(200).map { "/web/topics/\($0.uuidString.lowercased())" }).write(
+            toFile: webPages, atomically: true, encoding: .utf8
+        )
         var matches: [String: [Int]] = [:]
         for (language, words) in Self.searchWords {
             for word in words {
@@ -66,11 +71,15 @@ struct ForumsScenario {
         }
         let cookie = "Cookie: __Host-haven_session=\(reader.token.text)"
         var pageLoads: [TLSScenario.Load] = []
+        var webLoads: [TLSScenario.Load] = []
         var searches: [String: [Double]] = [:]
+        var weight = (html: 0, assets: 0)
         try await BenchServer.serving(services, work: self.work) { port in
+            weight = try await Self.webPageWeight(port: port, topic: summary.topics[0], cookie: cookie, work: self.work)
             let wrk = TLSScenario(seconds: self.seconds, rounds: 1, work: self.work)
             for _ in 0..<self.rounds {
                 pageLoads.append(try await wrk.wrk(port: port, path: "/", connections: 32, close: false, script: pages, headers: [cookie]))
+                webLoads.append(try await wrk.wrk(port: port, path: "/", connections: 32, close: false, script: webPages, headers: [cookie]))
                 for (language, words) in Self.searchWords {
                     let script = self.work.appending(path: "search-\(language).lua").path
                     try Self.rotation(words.map { "/forums/search?q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) })
@@ -91,6 +100,14 @@ struct ForumsScenario {
             "topic page (topic + 50 posts, authors, reactions, read state) at 32 connections over HTTPS: "
                 + "\(Int(pageRate)) req/s, p99 \(String(format: "%.1f", pageP99)) ms (target < 20 ms: \(pageP99 < 20 ? "met" : "MISSED"))"
         )
+        let webRate = PoolScenario.median(webLoads.map(\.requests))
+        let webP99 = PoolScenario.median(webLoads.map(\.p99))
+        let total = weight.html + weight.assets
+        report.notes.append(
+            "web topic page (the same topics rendered as HTML): \(Int(webRate)) req/s, p99 \(String(format: "%.1f", webP99)) ms; "
+                + "weight \(total / 1024) KB (HTML \(weight.html / 1024) KB, style sheet and script \(weight.assets / 1024) KB, no images; "
+                + "target < 100 KB: \(total < 100 * 1024 ? "met" : "MISSED"))"
+        )
         for (language, _) in Self.searchWords {
             let p99 = PoolScenario.median(searches[language] ?? [])
             report.notes.append(
@@ -98,6 +115,18 @@ struct ForumsScenario {
                     + "\(String(format: "%.1f", p99)) ms (target < 50 ms: \(p99 < 50 ? "met" : "MISSED"))"
             )
         }
+    }
+
+    /// The bytes a browser fetches for a topic page: the HTML and the style sheet and script it links.
+    static func webPageWeight(port: Int, topic: UUID, cookie: String, work: URL) async throws -> (html: Int, assets: Int) {
+        guard let base = URL(string: "https://127.0.0.1:\(port)") else { throw ProbeError.badPath("port \(port)") }
+        let probe = HTTPProbe(baseURL: base, trusting: work.appending(path: "cert.pem").path)
+        let page = try await probe.get("/web/topics/\(topic.uuidString.lowercased())", headers: ["Cookie": String(cookie.dropFirst("Cookie: ".count))])
+        var assets = 0
+        for match in page.text.matches(of: /(?:href|src)="(\/web\/assets\/[^"]+)"/) {
+            assets += try await probe.get(String(match.output.1)).body.count
+        }
+        return (page.body.count, assets)
     }
 
     /// A wrk script requesting `paths` in turn.
