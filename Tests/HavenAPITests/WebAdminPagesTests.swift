@@ -94,11 +94,25 @@ import Testing
                 #expect(own.status == 422, "\(own.status)")
                 #expect(try await admin.submit("/web/admin/accounts/\(UUID().uuidString)/disable", [], from: page).status == 404)
                 #expect(try await admin.submit("/web/admin/accounts/\(aminaID)/enable", [], from: page).status == 404, "already enabled")
-                // A sign-in older than the re-authentication window: the page says what to do.
+                // A sign-in older than the re-authentication window: the password again, then back
+                // to the page the form was on, where the action now goes through.
                 try await server.services.pool.execute("UPDATE sessions SET authenticated_at = now() - interval '1 hour'")
-                let stale = try await admin.submit("/web/admin/accounts/\(aminaID)/disable", [], from: page)
-                #expect(stale.status == 403)
-                #expect(stale.text.contains("this needs a recent sign-in"))
+                let from = "/web/admin/accounts/\(aminaID)"
+                let stale = try await admin.submit(
+                    "/web/admin/accounts/\(aminaID)/disable", [], from: page, headers: ["Referer": server.baseURL.absoluteString + from]
+                )
+                #expect(stale.status == 303)
+                let reauthenticate = try #require(stale.header("Location"))
+                #expect(reauthenticate == "/web/reauthenticate?next=%2Fweb%2Fadmin%2Faccounts%2F\(aminaID)")
+                let form = try await admin.get(reauthenticate)
+                #expect(form.text.contains("autocomplete=\"current-password\""))
+                let wrong = try await admin.submit("/web/reauthenticate", [("password", "not it"), ("next", from)], from: form)
+                #expect(wrong.status == 401)
+                let confirmed = try await admin.submit("/web/reauthenticate", [("password", WebModerationPagesTests.password), ("next", from)], from: form)
+                #expect(confirmed.status == 303)
+                #expect(confirmed.header("Location") == from)
+                let done = try await admin.submit("/web/admin/accounts/\(aminaID)/disable", [], from: page)
+                #expect(done.header("Location") == "/web/admin/accounts/\(aminaID)?done=account-disabled")
             }
         }
     }

@@ -48,7 +48,7 @@ import Testing
     static let core: [String: Row] = [
         "get /web/sign-in": everyone, "post /web/sign-in": everyone, "post /web/sign-in/code": everyone,
         "post /web/sign-out": signedIn, "post /web/language": everyone, "get /today": everyone,
-        "get /web/": signedIn,
+        "get /web/": signedIn, "get /web/reauthenticate": signedIn, "post /web/reauthenticate": signedIn,
     ]
 
     /// What the cast and the fixtures are, for the routes that need ids.

@@ -94,6 +94,11 @@ public enum WebInterface {
                 page.unreadNotifications = try? await services.accounts.notifications.unreadCount(for: actor)
             }
             return try await route.handler(page)
+        } catch AccountError.reauthenticationRequired {
+            // Back to the page the form was on once the password has been entered again.
+            let from = request.headers[.referer].flatMap { URL(string: $0) }.map { $0.path + ($0.query.map { "?" + $0 } ?? "") }
+            let next = page.safeNext(from).addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
+            return page.redirect("/web/reauthenticate?next=" + next)
         } catch {
             return self.errorPage(error, request: page)
         }

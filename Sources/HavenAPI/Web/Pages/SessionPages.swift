@@ -60,6 +60,22 @@ enum SessionPages {
                 }
                 return response
             },
+            // Sensitive actions (administration) need a recent sign-in: the password (and code) again.
+            WebRoute(.get, "/web/reauthenticate", audience: .signedInBeforeSecondFactor) { page in
+                reauthenticateForm(page, next: page.safeNext(page.query("next")))
+            },
+            WebRoute(.post, "/web/reauthenticate", audience: .signedInBeforeSecondFactor) { page in
+                let next = page.safeNext(page.form["next"])
+                let code = page.form.text("code")?.replacing(" ", with: "") ?? ""
+                let secondFactor = code.count > 8 ? SecondFactor(recoveryCode: code) : SecondFactor(totpCode: code)
+                do {
+                    try await accounts.reauthenticate(try page.requireActor(), password: page.form["password"] ?? "", secondFactor: secondFactor, client: page.client)
+                } catch let error as AccountError {
+                    if case .throttled = error { throw error }
+                    return reauthenticateForm(page, next: next, error: page.t("reauth_failed"))
+                }
+                return page.redirect(next)
+            },
             // The quick exit's destination: a plain page that says nothing of Haven.
             WebRoute(.get, "/today", audience: .everyone) { page in
                 var response = page.page("today", title: page.t("today_title"), ["today": page.date(Date())])
@@ -94,6 +110,12 @@ enum SessionPages {
     static func codeForm(_ page: WebRequest, pending: String, next: String, error: String? = nil) -> Response {
         page.page("sign-in-code", title: page.t("sign_in_code_title"), status: error == nil ? .ok : .unauthorized, [
             "error": error as Any, "pending": pending, "next": next,
+        ])
+    }
+
+    static func reauthenticateForm(_ page: WebRequest, next: String, error: String? = nil) -> Response {
+        page.page("reauthenticate", title: page.t("reauth_title"), status: error == nil ? .ok : .unauthorized, [
+            "error": error as Any, "next": next, "twoFactor": page.actor?.twoFactorEnabled == true,
         ])
     }
 
