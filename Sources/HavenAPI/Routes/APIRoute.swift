@@ -34,13 +34,7 @@ public struct APIRoute: Sendable {
     public var operationKey: String { "\(self.method.rawValue.lowercased()) \(self.path)" }
 
     /// The path in Hummingbird's syntax: `{id}` becomes `:id`.
-    var routerPath: RouterPath {
-        RouterPath(
-            self.path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-                segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
-            }.joined(separator: "/")
-        )
-    }
+    var routerPath: RouterPath { RouterPath(template: self.path) }
 }
 
 extension APIRoute {
@@ -62,5 +56,17 @@ extension APIRoute {
         if case .signedIn = self.audience, requireSecondFactorForStaff, actor.role.isStaff, !actor.twoFactorEnabled {
             throw AccountError.secondFactorEnrolmentRequired
         }
+    }
+}
+
+extension RouterPath {
+    /// A path written as the OpenAPI document writes it (`/documents/{id}`) in Hummingbird's
+    /// syntax (`/documents/:id`).
+    init(template: String) {
+        self.init(
+            template.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
+            }.joined(separator: "/")
+        )
     }
 }

@@ -40,13 +40,7 @@ public struct WebRoute: Sendable {
     /// `get /web/`: as the matrix test keys it.
     public var key: String { "\(self.method.rawValue.lowercased()) \(self.path)" }
 
-    var routerPath: RouterPath {
-        RouterPath(
-            self.path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-                segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
-            }.joined(separator: "/")
-        )
-    }
+    var routerPath: RouterPath { RouterPath(template: self.path) }
 
     /// Whether `actor` may open the page; `nil` means "sign in first".
     func admits(_ actor: Actor?, requireSecondFactorForStaff: Bool) -> WebAdmission {
