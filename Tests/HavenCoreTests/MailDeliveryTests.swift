@@ -241,8 +241,9 @@ import Testing
             let outboxes = try (0..<2).map { _ in MailOutbox(pool: database.pool, transport: try Self.plain(server), sender: Self.sender, policy: policy) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for outbox in outboxes { group.addTask { try await outbox.run() } }
-                // Both have done their first look by now.
-                try await Task.sleep(for: .milliseconds(500))
+                // Both have done their first look and listen by now (on a loaded machine half a
+                // second was not always enough, and a message committed before would wait for the poll).
+                try await Task.sleep(for: .seconds(2))
                 var ids: Set<String> = []
                 for index in 0..<12 {
                     ids.insert(try await Self.queue(subject: "message \(index)", text: "hello \(index)", on: database.pool).uuidString.lowercased())
